@@ -1,0 +1,89 @@
+"""SQLAlchemy storage: SQLite by default, PostgreSQL via DATABASE_URL."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self._sqlite_path = Path(url.split(":///", 1)[1])
+            self._sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_on_begin)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits on success and rolls back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def init_schema(self, metadata: MetaData, seed: Callable[[Session], None] | None = None) -> None:
+        """Create missing tables and seed an empty database, once, even with replicas racing.
+
+        PostgreSQL: a transaction-scoped advisory lock serialises replicas and
+        DDL is transactional. SQLite: an exclusive file lock beside the database.
+        """
+        if self.is_sqlite:
+            with _file_lock(self._sqlite_path.with_suffix(".lock")):
+                metadata.create_all(self.engine)
+                if seed:
+                    with self.transaction() as session:
+                        seed(session)
+            return
+        digest = hashlib.sha256(",".join(sorted(metadata.tables)).encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            metadata.create_all(conn)
+            if seed:
+                with Session(bind=conn) as session:
+                    seed(session)
+                    session.flush()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Hand transaction control to SQLAlchemy so _sqlite_on_begin decides how to BEGIN.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front; a deferred read-then-write
+    # transaction would fail with SQLITE_BUSY instead of waiting its turn.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

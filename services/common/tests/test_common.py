@@ -1,0 +1,96 @@
+"""The shared behaviour every service gets from techcommerce_common."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from flask import Flask, abort, jsonify
+
+from techcommerce_common.app import create_service_app
+from techcommerce_common.errors import UpstreamUnavailableError
+from techcommerce_common.upstream import Upstream
+
+
+def make_app() -> Flask:
+    app = create_service_app("demo", "INFO", {})
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @app.get("/teapot")
+    def teapot() -> None:
+        abort(418)
+
+    @app.get("/items/<int:item_id>")
+    def item(item_id: int):
+        return jsonify(id=item_id)
+
+    return app
+
+
+def test_a_bad_environment_variable_stops_start_up_with_a_clear_message() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from product_api.app import create_app; create_app()"],
+        env={"UPSTREAM_TIMEOUT": "soon", "LOG_LEVEL": "LOUD", "PATH": "/usr/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "UPSTREAM_TIMEOUT" in result.stderr
+    assert "LOG_LEVEL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_request_id_is_echoed_or_generated() -> None:
+    client = make_app().test_client()
+    assert client.get("/health", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    generated = client.get("/health", headers={"X-Request-ID": 'bad id" forged="x'}).headers["X-Request-ID"]
+    assert len(generated) == 32
+    assert " " not in generated
+
+
+def test_every_error_is_json_without_internals() -> None:
+    client = make_app().test_client()
+    crash = client.get("/boom")
+    assert crash.status_code == 500
+    assert crash.get_json()["message"] == "internal server error"
+    assert "secret internals" not in crash.get_data(as_text=True)
+    assert client.get("/teapot").get_json()["error"] == "i'm_a_teapot"
+    not_allowed = client.post("/health")
+    assert not_allowed.status_code == 405
+    assert "GET" in not_allowed.headers["Allow"]
+
+
+def test_metrics_are_grouped_by_endpoint_not_path() -> None:
+    client = make_app().test_client()
+    for n in range(5):
+        client.get(f"/items/{n}")
+    metrics = client.get("/metrics").get_data(as_text=True)
+    series = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith("flask_http_request_duration_seconds_count") and 'endpoint="item"' in line
+    ]
+    assert len(series) == 1
+    assert series[0].endswith(" 5.0")
+    assert 'service="demo"' in series[0]
+
+
+def test_upstream_retries_a_bounded_number_of_times(serve: Callable[[Flask], str]) -> None:
+    calls = []
+    flaky = Flask("flaky")
+
+    @flaky.get("/x")
+    def x():
+        calls.append(1)
+        return "busy", 503
+
+    upstream = Upstream("flaky", serve(flaky), timeout=1, retries=2)
+    with pytest.raises(UpstreamUnavailableError, match="HTTP 503"):
+        upstream.request("GET", "/x")
+    assert len(calls) == 3

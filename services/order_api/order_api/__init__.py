@@ -1,0 +1,1 @@
+"""Orders service: creates orders, reserving stock through product-api."""

@@ -1,0 +1,92 @@
+"""Orders against a real product-api: prices, reservations, idempotency, failure modes."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+
+def stock_of(product_api: FlaskClient, product_id: int) -> int:
+    return product_api.get(f"/api/products/{product_id}").get_json()["stock"]
+
+
+def order(client: FlaskClient, *lines: tuple[int, int], key: str | None = None):
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(
+        "/api/orders", json={"items": [{"product_id": p, "quantity": q} for p, q in lines]}, headers=headers
+    )
+
+
+def test_an_order_snapshots_prices_and_reserves_stock(client: FlaskClient, product_api: FlaskClient) -> None:
+    before = stock_of(product_api, 5)
+    response = order(client, (5, 2), (3, 1))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "created"
+    assert [(i["sku"], i["unit_price"], i["line_total"]) for i in body["items"]] == [
+        ("MOUSE-WL", "49.90", "99.80"),
+        ("MONITOR-27", "329.99", "329.99"),
+    ]
+    assert body["total"] == "429.79"
+    assert stock_of(product_api, 5) == before - 2
+    assert client.get(f"/api/orders/{body['id']}").get_json() == body
+    assert client.get("/api/orders").get_json()["items"][0]["id"] == body["id"]
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_order(
+    client: FlaskClient, product_api: FlaskClient
+) -> None:
+    before = stock_of(product_api, 1)
+    first = order(client, (1, 1), key="checkout-42")
+    retry = order(client, (1, 1), key="checkout-42")
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.get_json()["id"] == first.get_json()["id"]
+    assert stock_of(product_api, 1) == before - 1
+    assert client.get("/api/orders").get_json()["total"] == 1
+    reused = order(client, (2, 1), key="checkout-42")
+    assert reused.status_code == 422
+    assert reused.get_json()["error"] == "idempotency_key_reused"
+
+
+def test_not_enough_stock_is_409_and_stores_nothing(client: FlaskClient, product_api: FlaskClient) -> None:
+    available = stock_of(product_api, 2)
+    response = order(client, (1, 1), (2, available + 1))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "insufficient_stock"
+    assert stock_of(product_api, 2) == available
+    assert client.get("/api/orders").get_json()["total"] == 0
+
+
+def test_unknown_product_is_422(client: FlaskClient) -> None:
+    response = order(client, (4242, 1))
+    assert response.status_code == 422
+    assert "4242" in response.get_json()["message"]
+
+
+def test_cancel_releases_stock_once(client: FlaskClient, product_api: FlaskClient) -> None:
+    before = stock_of(product_api, 6)
+    order_id = order(client, (6, 3)).get_json()["id"]
+    for _ in range(2):
+        cancelled = client.post(f"/api/orders/{order_id}/cancel")
+        assert cancelled.status_code == 200
+        assert cancelled.get_json()["status"] == "cancelled"
+    assert stock_of(product_api, 6) == before
+    assert client.post("/api/orders/999/cancel").status_code == 404
+
+
+def test_product_api_down_means_503_and_nothing_stored(client: FlaskClient, product_api: FlaskClient) -> None:
+    client.application.extensions["product_api"].base_url = "http://127.0.0.1:9"  # nothing listens on discard
+    response = order(client, (1, 1))
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "upstream_unavailable"
+    assert client.get("/api/orders").get_json()["total"] == 0
+    ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert ready.get_json()["checks"]["product-api"].startswith("failed")
+
+
+def test_bad_requests_are_400(client: FlaskClient) -> None:
+    assert client.post("/api/orders", json={"items": []}).status_code == 400
+    assert client.post("/api/orders", json={"items": [{"product_id": 1, "quantity": 0}]}).status_code == 400
+    assert client.post("/api/orders", data="nope", content_type="text/plain").status_code == 400
+    assert order(client, (1, 1), key="spaces are not allowed").status_code == 400
+    assert client.get(f"/api/orders/{2**40}").status_code == 404

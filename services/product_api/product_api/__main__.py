@@ -1,0 +1,5 @@
+from techcommerce_common.devserver import run
+
+from .app import create_app
+
+run(create_app, default_port=5001)

@@ -1,0 +1,83 @@
+"""The three services as real gunicorn processes on loopback ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:techcommerce_common.gunicorn_conf"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Service:
+    # A service package (served as <module>.wsgi:app) or any gunicorn "module:app" target.
+    module: str
+    workdir: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return self.workdir / f"{self.module.split(':')[0]}.log"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            **self.env,
+            "PORT": str(self.port),
+            "GUNICORN_WORKERS": "2",
+            "PROMETHEUS_MULTIPROC_DIR": str(self.log.with_suffix(".metrics")),
+            "DATA_DIR": str(self.workdir),
+        }
+        target = self.module if ":" in self.module else f"{self.module}.wsgi:app"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([*GUNICORN, target], env=env, stdout=log, stderr=log)
+        self.wait_healthy()
+
+    def wait_healthy(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process and self.process.poll() is None, f"{self.module} exited:\n{self.log.read_text()}"
+            try:
+                if requests.get(f"{self.url}/health", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise TimeoutError(f"{self.module} not healthy after {timeout}s:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        assert self.process
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        # gunicorn's workers die with their master's pipe; wait until the port is really closed.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/health", timeout=0.5)
+                time.sleep(0.2)
+            except requests.ConnectionError:
+                return
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
