@@ -5,6 +5,8 @@ INVENTORY ?= inventories/local
 # The venv is rebuilt only when a requirements file changes.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat requirements.txt constraints.txt services/requirements.txt | sha256sum | cut -c1-16)
 SERVICES := services/common services/product_api services/order_api services/frontend
+# The services' own distributions: run from source, never pinned.
+SERVICE_DISTS := techcommerce-common product-api order-api frontend
 
 .PHONY: help up test lint venv constraints benchmark dev clean
 
@@ -40,7 +42,7 @@ $(VENV_STAMP): requirements.txt constraints.txt services/requirements.txt
 
 constraints: $(VENV_STAMP)  ## Re-pin constraints.txt from the installed venv
 	{ echo '# Full resolved set for requirements.txt (regenerate: make constraints).'; \
-	  $(VENV)/bin/pip freeze --exclude-editable; } > constraints.txt
+	  $(VENV)/bin/pip freeze --exclude-editable $(addprefix --exclude ,$(SERVICE_DISTS)); } > constraints.txt
 
 clean:  ## Remove the venv and caches inside the repo
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
