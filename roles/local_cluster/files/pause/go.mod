@@ -1,0 +1,3 @@
+module techcommerce.local/pause
+
+go 1.22
