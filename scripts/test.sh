@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 bin=.venv/bin
-export PATH="$PWD/$bin:$PATH"
+# The venv's tools, and Go for building Kubernetes from the module proxy.
+export PATH="$PWD/$bin:/usr/local/go/bin:$PATH"
 
 step "lint: ruff"
 "$bin/ruff" check .
@@ -21,6 +22,13 @@ step "PostgreSQL for the storage tests"
 TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL
 
-step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (OpenAPI)"
+step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (OpenAPI), unit, role e2e"
 # pytest exits non-zero when a test fails and when no test ran at all.
 "$bin/pytest" -p no:cacheprovider -q
+
+# The molecule scenarios run on this host for real, in this order: the local cluster is built
+# (or found running) first and stays up for the scenarios after it.
+for scenario in local_cluster existing_cluster images platform; do
+  step "molecule: $scenario (converge, idempotence, verify on the real cluster)"
+  "$bin/molecule" test -s "$scenario"
+done

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -24,7 +29,10 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+            # A bounded connect: an unreachable server fails in seconds, not after TCP's minutes of retries.
+            self.engine = create_engine(
+                url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
+            )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -36,6 +44,22 @@ class Database:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+    def wait_until_reachable(self, timeout: float) -> None:
+        """Retry the first connection for up to `timeout` seconds, then let the error through."""
+        deadline = time.monotonic() + timeout
+        delay = 0.5
+        while True:
+            try:
+                self.ping()
+                return
+            except OperationalError as exc:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise
+                log.warning("database not reachable yet, retrying for %.0fs more: %s", remaining, exc.orig)
+                time.sleep(min(delay, remaining))
+                delay = min(delay * 2, 5.0)
 
     def init_schema(self, metadata: MetaData, seed: Callable[[Session], None] | None = None) -> None:
         """Create missing tables and seed an empty database, once, even with replicas racing.

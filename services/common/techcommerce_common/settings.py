@@ -21,6 +21,8 @@ class ServiceSettings(BaseSettings):
     # Where the zero-setup SQLite database lives when DATABASE_URL is not set.
     data_dir: Path = Path("data")
     database_url: str | None = Field(default=None, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
+    # How long start-up waits for the database (new pods can start before their network path is ready).
+    database_startup_timeout: float = Field(default=60.0, ge=0, le=600)
     upstream_timeout: float = Field(default=2.0, gt=0, le=60)
     upstream_retries: int = Field(default=2, ge=0, le=10)
 

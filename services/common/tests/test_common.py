@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 
 import pytest
 from flask import Flask, abort, jsonify
+from sqlalchemy.exc import OperationalError
 
 from techcommerce_common.app import create_service_app
+from techcommerce_common.db import Database
 from techcommerce_common.errors import UpstreamUnavailableError
 from techcommerce_common.upstream import Upstream
 
@@ -94,3 +97,12 @@ def test_upstream_retries_a_bounded_number_of_times(serve: Callable[[Flask], str
     with pytest.raises(UpstreamUnavailableError, match="HTTP 503"):
         upstream.request("GET", "/x")
     assert len(calls) == 3
+
+
+def test_start_up_waits_for_the_database_then_gives_up_clearly() -> None:
+    # Port 9 (discard) refuses connections: the database "is not up".
+    db = Database("postgresql+psycopg://u:p@127.0.0.1:9/x")
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        db.wait_until_reachable(timeout=1.5)
+    assert 1.0 <= time.monotonic() - started < 5

@@ -17,6 +17,7 @@ SERVICE = "order-api"
 def create_app(settings: OrderSettings | None = None) -> Flask:
     settings = settings or load_settings(OrderSettings)
     db = Database(settings.resolved_database_url("order_api"))
+    db.wait_until_reachable(settings.database_startup_timeout)
     db.init_schema(Base.metadata)
     products = Upstream(
         "product-api", str(settings.product_api_url), settings.upstream_timeout, settings.upstream_retries

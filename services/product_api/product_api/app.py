@@ -18,6 +18,7 @@ SERVICE = "product-api"
 def create_app(settings: ProductSettings | None = None) -> Flask:
     settings = settings or load_settings(ProductSettings)
     db = Database(settings.resolved_database_url("product_api"))
+    db.wait_until_reachable(settings.database_startup_timeout)
     db.init_schema(Base.metadata, seed_catalog if settings.seed_catalog else None)
     app = create_service_app(SERVICE, settings.log_level, {"database": db.ping})
     app.extensions["db"] = db
