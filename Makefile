@@ -8,13 +8,16 @@ SERVICES := services/common services/product_api services/order_api services/fro
 # The services' own distributions: run from source, never pinned.
 SERVICE_DISTS := techcommerce-common product-api order-api frontend
 
-.PHONY: help up test lint venv constraints benchmark dev clean
+.PHONY: help up secrets test lint venv constraints benchmark dev clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-up: $(VENV_STAMP)  ## Deploy everything: ansible-playbook site.yml -i $(INVENTORY)
+up: secrets  ## Deploy everything: ansible-playbook site.yml -i $(INVENTORY)
 	$(VENV)/bin/ansible-playbook site.yml -i $(INVENTORY)
+
+secrets: $(VENV_STAMP)  ## Check the environment's vault file (local: generate it when missing)
+	$(VENV)/bin/ansible-playbook playbooks/secrets.yml -i $(INVENTORY)
 
 test: $(VENV_STAMP)  ## Run every check and test (starts a local PostgreSQL when missing)
 	scripts/test.sh

@@ -1,5 +1,6 @@
 """No-op re-runs of the playbooks vs `kubectl apply --server-side` + `kubectl rollout status`
-of the same objects, side by side in one run (the platform must already be deployed).
+of the same objects, side by side in one run (the platform must already be deployed), with
+ansible-playbook's own floor (an empty play) for scale.
 
 Run: .venv/bin/python benchmarks/platform_apply.py   (env: BENCH_ROUNDS, default 3)
 """
@@ -79,8 +80,12 @@ def main() -> None:
             took += run(kubectl, "rollout", "status", f"deployment/{name}", "-n", NAMESPACE, "--timeout=120s")
         return took
 
+    # The floor: what ansible-playbook costs before any task (start-up, inventory, one play).
+    empty = Path(objects.parent, "empty.yml")
+    empty.write_text("- {hosts: localhost, gather_facts: false, tasks: []}\n")
     variants = {
         "kubectl apply --server-side + rollout status": kubectl_apply,
+        "ansible-playbook, an empty play (floor)": lambda: run(str(BIN / "ansible-playbook"), str(empty)),
         "ansible-playbook playbooks/platform.yml": lambda: run(str(BIN / "ansible-playbook"), "playbooks/platform.yml"),
         "ansible-playbook site.yml": lambda: run(str(BIN / "ansible-playbook"), "site.yml"),
     }

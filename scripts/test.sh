@@ -22,6 +22,9 @@ step "PostgreSQL for the storage tests"
 TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL
 
+step "secrets: this machine's vault for the local environment (playbooks/secrets.yml)"
+"$bin/ansible-playbook" playbooks/secrets.yml -i inventories/local
+
 step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (OpenAPI), unit, role e2e"
 # pytest exits non-zero when a test fails and when no test ran at all.
 "$bin/pytest" -p no:cacheprovider -q

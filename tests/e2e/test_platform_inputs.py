@@ -42,3 +42,14 @@ def test_bad_service_entries_stop_before_any_change(tmp_path: Path, services: li
     # The preflight is the first thing the platform role does: nothing reached the cluster.
     assert "Apply the namespace" not in run.output
     assert run.changed == 0
+
+
+def test_a_database_without_a_password_in_the_vault_stops_before_any_change(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"vault_database_passwords": {"products": "p" * 32}}))
+    run = playbook(ROOT / "playbooks/platform.yml", "-e", f"@{extra}")
+    assert run.rc != 0
+    assert "lacks passwords" in run.output and "'orders'" in run.output, run.output[-3000:]
+    assert "p" * 32 not in run.output
+    assert "Apply the namespace" not in run.output
+    assert run.changed == 0

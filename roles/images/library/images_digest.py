@@ -89,26 +89,33 @@ def digest(paths: list[str], root: str, exclude: list[str], extra: object) -> tu
     return h.hexdigest(), len(files)
 
 
-def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "paths": {"type": "list", "elements": "str", "required": True},
-            "root": {"type": "path", "required": True},
-            "exclude": {"type": "list", "elements": "str", "default": []},
-            "extra": {"type": "raw", "default": None},
-            "repository": {"type": "str"},
-        },
-        supports_check_mode=True,
-    )
-    p = module.params
+ARGUMENT_SPEC = {
+    "paths": {"type": "list", "elements": "str", "required": True},
+    "root": {"type": "path", "required": True},
+    "exclude": {"type": "list", "elements": "str", "default": []},
+    "extra": {"type": "raw", "default": None},
+    "repository": {"type": "str"},
+}
+
+
+def result(params: dict) -> dict:
+    """The module's result for validated parameters."""
     try:
-        value, count = digest(p["paths"], p["root"], p["exclude"], p["extra"])
+        value, count = digest(params["paths"], params["root"], params["exclude"], params["extra"])
     except FileNotFoundError as exc:
-        module.fail_json(msg=f"images_digest: no such file or directory: {exc}")
-    result = {"changed": False, "digest": value, "files": count}
-    if p["repository"]:
-        result["ref"] = f"{p['repository']}:{value[:12]}"
-    module.exit_json(**result)
+        return {"failed": True, "msg": f"images_digest: no such file or directory: {exc}"}
+    found = {"changed": False, "digest": value, "files": count}
+    if params["repository"]:
+        found["ref"] = f"{params['repository']}:{value[:12]}"
+    return found
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    found = result(module.params)
+    if found.get("failed"):
+        module.fail_json(msg=found["msg"])
+    module.exit_json(**found)
 
 
 if __name__ == "__main__":
