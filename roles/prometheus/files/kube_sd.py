@@ -1,10 +1,18 @@
-"""A small stand-in for kube-state-metrics: object state the kubelet does not report.
+"""Kubernetes discovery and object state for Prometheus, run beside it in its pod.
 
-kube-state-metrics is not served by the Go module proxy this project builds from, so this exporter
-publishes the few series the alert rules and dashboards need, under kube-state-metrics' own names and
-labels: the same rules work unchanged on a cluster that runs the real one. Standard library only, so it
-runs on the plain Python base image. Every scrape lists the objects afresh (a handful of API calls);
-an API error fails the scrape, which the target-down alert reports.
+Debian's Prometheus (the only one this project can build an image from) is compiled without Kubernetes
+service discovery, and kube-state-metrics is not served by the Go module proxy. This sidecar does both
+jobs for the platform:
+
+- discovery: every DISCOVERY_INTERVAL seconds it lists the pods (LABEL_SELECTOR, in NAMESPACES) and the
+  nodes, and writes Prometheus file_sd target files into DISCOVERY_DIR: the running pods' containers
+  with a port named PORT_NAME (labels namespace, pod, service), and each node's cAdvisor through the
+  API server's node proxy;
+- object state: on /metrics, the few kube-state-metrics series the alert rules and dashboards need,
+  under kube-state-metrics' own names and labels, so the same rules work on a cluster running the real one.
+
+Standard library only, so it runs on the plain Python base image. An API error fails the scrape (the
+target-down alert reports it) and leaves the last target files in place.
 """
 
 from __future__ import annotations
@@ -12,6 +20,9 @@ from __future__ import annotations
 import json
 import os
 import ssl
+import sys
+import threading
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -46,8 +57,16 @@ def quantity(text: str) -> float:
     return float(text)
 
 
-def api_list(path: str) -> list[dict]:
-    query = urllib.parse.urlencode({"labelSelector": os.environ.get("LABEL_SELECTOR", "")})
+def api_list(group: str, resource: str) -> list[dict]:
+    """Every object of a kind in the watched namespaces (NAMESPACES; the RBAC grants no more)."""
+    namespaces = os.environ["NAMESPACES"].split(",")
+    return [item for ns in namespaces for item in api_get(f"/{group}/namespaces/{ns}/{resource}")]
+
+
+def api_get(path: str, selector: str | None = None) -> list[dict]:
+    query = urllib.parse.urlencode(
+        {"labelSelector": os.environ.get("LABEL_SELECTOR", "") if selector is None else selector}
+    )
     host = os.environ["KUBERNETES_SERVICE_HOST"]
     port = os.environ["KUBERNETES_SERVICE_PORT"]
     # The token is read per call: the kubelet rotates it.
@@ -60,17 +79,17 @@ def api_list(path: str) -> list[dict]:
 
 
 def workloads() -> Iterator[Sample]:
-    for d in api_list("/apis/apps/v1/deployments"):
+    for d in api_list("apis/apps/v1", "deployments"):
         labels = {"namespace": d["metadata"]["namespace"], "deployment": d["metadata"]["name"]}
         status = d.get("status", {})
         yield "kube_deployment_spec_replicas", labels, d["spec"].get("replicas", 1)
         yield "kube_deployment_status_replicas_available", labels, status.get("availableReplicas", 0)
         yield "kube_deployment_status_replicas_unavailable", labels, status.get("unavailableReplicas", 0)
-    for s in api_list("/apis/apps/v1/statefulsets"):
+    for s in api_list("apis/apps/v1", "statefulsets"):
         labels = {"namespace": s["metadata"]["namespace"], "statefulset": s["metadata"]["name"]}
         yield "kube_statefulset_replicas", labels, s["spec"].get("replicas", 1)
         yield "kube_statefulset_status_replicas_ready", labels, s.get("status", {}).get("readyReplicas", 0)
-    for h in api_list("/apis/autoscaling/v2/horizontalpodautoscalers"):
+    for h in api_list("apis/autoscaling/v2", "horizontalpodautoscalers"):
         labels = {"namespace": h["metadata"]["namespace"], "horizontalpodautoscaler": h["metadata"]["name"]}
         status = h.get("status", {})
         yield "kube_horizontalpodautoscaler_spec_min_replicas", labels, h["spec"].get("minReplicas", 1)
@@ -80,7 +99,7 @@ def workloads() -> Iterator[Sample]:
 
 
 def pods() -> Iterator[Sample]:
-    for p in api_list("/api/v1/pods"):
+    for p in api_list("api/v1", "pods"):
         pod = {"namespace": p["metadata"]["namespace"], "pod": p["metadata"]["name"]}
         for c in p.get("status", {}).get("containerStatuses", []):
             labels = pod | {"container": c["name"]}
@@ -94,6 +113,53 @@ def pods() -> Iterator[Sample]:
                     unit = {"cpu": "core", "memory": "byte"}.get(resource, "integer")
                     labels = pod | {"container": c["name"], "resource": resource, "unit": unit}
                     yield f"kube_pod_container_resource_{kind}", labels, quantity(value)
+
+
+def pod_targets() -> list[dict]:
+    port_name = os.environ.get("PORT_NAME", "http")
+    groups = []
+    for p in api_list("api/v1", "pods"):
+        # A leaving pod is no target: a service scaled to zero shows as down at once.
+        status = p["status"]
+        if status.get("phase") != "Running" or not status.get("podIP") or p["metadata"].get("deletionTimestamp"):
+            continue
+        labels = {
+            "namespace": p["metadata"]["namespace"],
+            "pod": p["metadata"]["name"],
+            "service": p["metadata"].get("labels", {}).get("app.kubernetes.io/name", ""),
+        }
+        for c in p["spec"]["containers"]:
+            for port in c.get("ports", []):
+                if port.get("name") == port_name:
+                    groups.append({"targets": [f"{status['podIP']}:{port['containerPort']}"], "labels": labels})
+    return groups
+
+
+def node_targets() -> list[dict]:
+    return [
+        {
+            "targets": ["kubernetes.default.svc:443"],
+            "labels": {"node": name, "__metrics_path__": f"/api/v1/nodes/{name}/proxy/metrics/cadvisor"},
+        }
+        for name in (n["metadata"]["name"] for n in api_get("/api/v1/nodes", selector=""))
+    ]
+
+
+def write_targets(directory: Path, name: str, groups: list[dict]) -> None:
+    """Replace the file at once (rename), so Prometheus never reads half of it."""
+    partial = directory / f".{name}.tmp"
+    partial.write_text(json.dumps(groups, indent=1, sort_keys=True))
+    partial.replace(directory / name)
+
+
+def discover_forever(directory: Path, interval: float) -> None:
+    while True:
+        try:
+            write_targets(directory, "platform.json", pod_targets())
+            write_targets(directory, "kubelet.json", node_targets())
+        except OSError as error:
+            print(f"discovery failed, keeping the last targets: {error}", file=sys.stderr, flush=True)
+        time.sleep(interval)
 
 
 def exposition(samples: list[Sample]) -> str:
@@ -132,4 +198,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    directory = Path(os.environ.get("DISCOVERY_DIR", "/discovery"))
+    interval = float(os.environ.get("DISCOVERY_INTERVAL", "10"))
+    threading.Thread(target=discover_forever, args=(directory, interval), daemon=True).start()
     ThreadingHTTPServer(("", int(os.environ.get("PORT", "8080"))), Handler).serve_forever()
