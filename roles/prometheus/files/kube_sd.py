@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import ssl
 import sys
 import threading
@@ -198,6 +199,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    # PID 1 ignores SIGTERM unless it handles it: without this the pod would wait out its grace period.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     directory = Path(os.environ.get("DISCOVERY_DIR", "/discovery"))
     interval = float(os.environ.get("DISCOVERY_INTERVAL", "10"))
     threading.Thread(target=discover_forever, args=(directory, interval), daemon=True).start()
