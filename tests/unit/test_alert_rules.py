@@ -56,10 +56,14 @@ def test_rules_pass_their_unit_tests(promtool: str, rules_dir: Path) -> None:
 
 def test_every_alert_is_documented(rules_dir: Path) -> None:
     found = alerts(rules_dir)
+    runbooks = (ROOT / "docs/runbooks.md").read_text()
     assert len(found) >= 10
     for rule in found:
         assert {"summary", "description", "runbook_url"} <= rule["annotations"].keys(), rule["alert"]
         assert rule["labels"]["severity"] in {"critical", "warning"}, rule["alert"]
+        # The runbook_url's anchor is a heading of docs/runbooks.md.
+        assert rule["annotations"]["runbook_url"].endswith("docs/runbooks.md#" + rule["alert"].lower())
+        assert f"\n## {rule['alert']}\n" in runbooks, f"{rule['alert']}: no runbook section"
 
 
 def test_every_alert_is_tested_firing_and_quiet(rules_dir: Path) -> None:
