@@ -25,13 +25,18 @@ export TEST_POSTGRES_URL
 step "secrets: this machine's vault for the local environment (playbooks/secrets.yml)"
 "$bin/ansible-playbook" playbooks/secrets.yml -i inventories/local
 
+step "promtool and amtool (Debian's prometheus packages) for the alert-rule tests"
+# The prometheus role's own install step (policy-rc.d keeps the packages' daemons from starting).
+"$bin/ansible" localhost -c local -i localhost, -e "ansible_python_interpreter=$PWD/$bin/python" \
+  -m ansible.builtin.include_role -a "name=prometheus tasks_from=tools"
+
 step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (OpenAPI), unit, role e2e"
 # pytest exits non-zero when a test fails and when no test ran at all.
 "$bin/pytest" -p no:cacheprovider -q
 
 # The molecule scenarios run on this host for real, in this order: the local cluster is built
 # (or found running) first and stays up for the scenarios after it.
-for scenario in local_cluster existing_cluster images platform; do
+for scenario in local_cluster existing_cluster images platform monitoring; do
   step "molecule: $scenario (converge, idempotence, verify on the real cluster)"
   "$bin/molecule" test -s "$scenario"
 done

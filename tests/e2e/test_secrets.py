@@ -28,6 +28,7 @@ def test_local_generates_an_encrypted_vault_once(tmp_path: Path) -> None:
     plain = view(vault)
     secrets = yaml.safe_load(plain)
     assert sorted(secrets["vault_database_passwords"]) == ["orders", "products"]
+    assert len(secrets["vault_grafana_admin_password"]) >= 16
     assert len(secrets["vault_postgres_admin_password"]) >= 16
     assert secrets["vault_postgres_admin_password"] not in first.output
 
@@ -41,5 +42,7 @@ def test_an_environment_without_its_vault_is_told_how_to_make_one(tmp_path: Path
     shutil.copytree(ROOT / "inventories/staging", inventory, ignore=shutil.ignore_patterns("vault.yml"))
     run = playbook(ROOT / "playbooks/secrets.yml", inventory=str(inventory))
     assert run.rc != 0
-    assert f"{inventory}/group_vars/staging/vault.yml is missing" in run.output, run.output[-3000:]
+    assert f"{inventory}/group_vars/staging/vault.yml lacks postgres-admin, grafana-admin" in run.output, run.output[
+        -3000:
+    ]
     assert not (inventory / "group_vars/staging/vault.yml").exists()
