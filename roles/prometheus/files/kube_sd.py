@@ -24,6 +24,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -59,9 +60,20 @@ def quantity(text: str) -> float:
 
 
 def api_list(group: str, resource: str) -> list[dict]:
-    """Every object of a kind in the watched namespaces (NAMESPACES; the RBAC grants no more)."""
-    namespaces = os.environ["NAMESPACES"].split(",")
-    return [item for ns in namespaces for item in api_get(f"/{group}/namespaces/{ns}/{resource}")]
+    """Every object of a kind in the watched namespaces (NAMESPACES; the RBAC grants no more).
+
+    A namespace that is gone (or not granted yet) holds nothing: it must not freeze the
+    discovery of the others.
+    """
+    items = []
+    for ns in os.environ["NAMESPACES"].split(","):
+        try:
+            items += api_get(f"/{group}/namespaces/{ns}/{resource}")
+        except urllib.error.HTTPError as error:
+            if error.code not in (403, 404):
+                raise
+            print(f"namespace {ns}: {resource} unreadable ({error.code}), taken as none", file=sys.stderr, flush=True)
+    return items
 
 
 def api_get(path: str, selector: str | None = None) -> list[dict]:
