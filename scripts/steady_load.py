@@ -25,6 +25,9 @@ from pathlib import Path
 import requests
 
 TIMEOUT = 5.0
+# A new connection per request: no request can meet a keep-alive connection the server is just
+# closing (a client-side race that would count as a failure), and each is routed by the current endpoints.
+CLOSE = {"Connection": "close"}
 
 
 class Load:
@@ -36,35 +39,37 @@ class Load:
         self.errors: Counter[str] = Counter()
         self.first_failure: float | None = None
         self.orders: list[tuple[int, float]] = []
-        self.local = threading.local()
-
-    def _session(self) -> requests.Session:
-        # One keep-alive connection per worker thread, as a browser or API client would hold.
-        if not hasattr(self.local, "session"):
-            self.local.session = requests.Session()
-        return self.local.session
+        self.first_errors: list[str] = []
 
     def one(self, n: int, order: bool) -> None:
         kind = "order" if order else "catalog"
+        detail = ""
         try:
             if order:
                 product = self.product_ids[n % len(self.product_ids)]
-                response = self._session().post(
+                response = requests.post(
                     f"{self.url}/orders",
                     json={"items": [{"product_id": product, "quantity": 1}]},
-                    headers={"Idempotency-Key": f"load-{uuid.uuid4()}"},
+                    headers={"Idempotency-Key": f"load-{uuid.uuid4()}", **CLOSE},
                     timeout=TIMEOUT,
                 )
             else:
-                response = self._session().get(f"{self.url}/products", params={"page": n % 2 + 1, "per_page": 5}, timeout=TIMEOUT)
+                response = requests.get(
+                    f"{self.url}/products", params={"page": n % 2 + 1, "per_page": 5}, headers=CLOSE, timeout=TIMEOUT
+                )
             error = None if response.ok else f"{kind} HTTP {response.status_code}"
         except requests.RequestException as exc:
             error, response = f"{kind} {type(exc).__name__}", None
+            detail = f"{time.time():.3f} {kind}: {exc}"
         with self.lock:
             self.counts[kind] += 1
             if error:
                 self.errors[error] += 1
                 self.first_failure = self.first_failure or time.time()
+                if len(self.first_errors) < 5:
+                    self.first_errors.append(
+                        detail if response is None else f"{time.time():.3f} {error}: {response.text[:200]}"
+                    )
             elif order and response is not None and response.status_code == 201:
                 self.orders.append((response.json()["id"], time.time()))
 
@@ -87,6 +92,7 @@ class Load:
             "failures": sum(self.errors.values()),
             "errors": dict(self.errors),
             "first_failure": self.first_failure,
+            "first_errors": self.first_errors,
             "orders_placed": len(self.orders),
             "orders": [{"id": i, "at": round(t, 3)} for i, t in sorted(self.orders)],
         }

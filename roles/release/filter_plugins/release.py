@@ -16,7 +16,9 @@ def _referenced(template: dict[str, Any], kind: str) -> set[str]:
     names = set()
     for container in spec.get("initContainers", []) + spec.get("containers", []):
         names |= {e[ref]["name"] for e in container.get("envFrom", []) if ref in e}
-        names |= {e["valueFrom"][key_ref]["name"] for e in container.get("env", []) if key_ref in e.get("valueFrom", {})}
+        names |= {
+            e["valueFrom"][key_ref]["name"] for e in container.get("env", []) if key_ref in e.get("valueFrom", {})
+        }
     names |= {v[volume_key][name_key] for v in spec.get("volumes", []) if volume_key in v}
     return names
 
@@ -58,7 +60,7 @@ def release_describe_records(records: list[dict[str, Any]]) -> str:
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
-                        "release_rollback_plan": release_rollback_plan,
+            "release_rollback_plan": release_rollback_plan,
             "release_image_changes": release_image_changes,
             "release_describe_records": release_describe_records,
         }

@@ -27,8 +27,14 @@ options:
 
 RETURN = r"""
 elapsed: {description: Seconds the watch took., type: float, returned: always}
-finished_at: {description: Epoch seconds when every rollout was complete or the first bad pod was seen., type: float, returned: always}
-bad_pod: {description: The bad pod, its Deployment, reason, created (epoch seconds) and its last log lines., type: dict, returned: on failure}
+finished_at:
+  description: Epoch seconds when every rollout was complete or the first bad pod was seen.
+  type: float
+  returned: always
+bad_pod:
+  description: The bad pod, its Deployment, reason, created (epoch seconds), last log lines and probe events.
+  type: dict
+  returned: on failure
 """
 
 import time
@@ -37,6 +43,8 @@ from datetime import datetime
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
 
 # Container waiting reasons that never resolve without a change to the Deployment.
 BAD_WAITING_REASONS = frozenset(
@@ -94,7 +102,11 @@ def bad_reason(pod: Obj, now: float, ready_timeout: int, max_restarts: int) -> s
         ready = ready or bool(cs.get("ready"))
     started = epoch(status.get("startTime")) or epoch(pod["metadata"].get("creationTimestamp"))
     if not ready and started is not None and now - started > ready_timeout:
-        return f"not ready {now - started:.0f} s after start (release ready_timeout {ready_timeout} s)"
+        unscheduled = [
+            c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled" and c.get("status") == "False"
+        ]
+        where = f"not scheduled ({unscheduled[0].get('message', '')})" if unscheduled else "not ready"
+        return f"{where} {now - started:.0f} s after creation (release ready_timeout {ready_timeout} s)"
     return None
 
 
@@ -111,7 +123,7 @@ def complete(deployment: Obj) -> bool:
 
 
 def assess(
-    deployment: Obj, replicasets: list[Obj], pods: list[Obj], now: float, ready_timeout: int, max_restarts: int
+    deployment: Obj, replicasets: list[Obj], pods: list[Obj], *, now: float, ready_timeout: int, max_restarts: int
 ) -> tuple[bool, Obj | None]:
     """(done, bad pod or None) for one Deployment at one instant."""
     if deployment.get("status", {}).get("observedGeneration", 0) < deployment["metadata"]["generation"]:
@@ -138,8 +150,8 @@ def _last_logs(core: Any, namespace: str, pod: str) -> str:
     for previous in (True, False):
         try:
             logs = core.read_namespaced_pod_log(pod, namespace, previous=previous, tail_lines=5)
-        except Exception:  # noqa: BLE001 - no logs is an answer too
-            continue
+        except ApiException:
+            logs = ""  # no previous container, or not started yet
         if logs:
             return logs.strip()
     return ""
@@ -163,8 +175,6 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    from kubernetes import client, config
-
     p = module.params
     api = config.new_client_from_config(config_file=p["kubeconfig"], context=p["context"])
     apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
@@ -178,7 +188,9 @@ def main() -> None:
             selector = _selector(dep)
             rss = api.sanitize_for_serialization(apps.list_namespaced_replica_set(ns, label_selector=selector).items)
             pods = api.sanitize_for_serialization(core.list_namespaced_pod(ns, label_selector=selector).items)
-            done, bad = assess(dep, rss, pods, now, p["ready_timeout"], p["max_restarts"])
+            done, bad = assess(
+                dep, rss, pods, now=now, ready_timeout=p["ready_timeout"], max_restarts=p["max_restarts"]
+            )
             if bad:
                 bad["logs"] = _last_logs(core, ns, bad["pod"])
                 bad["events"] = _probe_events(core, ns, bad["pod"])

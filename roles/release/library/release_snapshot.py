@@ -27,6 +27,8 @@ exists: {description: Whether the namespace exists., type: bool, returned: alway
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.release_objects import deployment_records, manifest, owned
+from kubernetes import config, dynamic
+from kubernetes.client.exceptions import ApiException
 
 
 def main() -> None:
@@ -39,9 +41,6 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    from kubernetes import config, dynamic
-    from kubernetes.client.exceptions import ApiException
-
     p = module.params
     client = dynamic.DynamicClient(config.new_client_from_config(config_file=p["kubeconfig"], context=p["context"]))
     ns = p["namespace"]
@@ -55,7 +54,10 @@ def main() -> None:
     by_kind: dict[str, list[dict]] = {}
     for kind in p["kinds"]:
         resource = client.resources.get(api_version=kind["api_version"], kind=kind["kind"])
-        items = [{**i, "apiVersion": kind["api_version"], "kind": kind["kind"]} for i in resource.get(namespace=ns).to_dict()["items"]]
+        items = [
+            {**i, "apiVersion": kind["api_version"], "kind": kind["kind"]}
+            for i in resource.get(namespace=ns).to_dict()["items"]
+        ]
         by_kind[kind["kind"]] = items
         objects += [manifest(o) for o in items if not owned(o)]
     replicasets = client.resources.get(api_version="apps/v1", kind="ReplicaSet").get(namespace=ns).to_dict()["items"]
