@@ -36,7 +36,7 @@ step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (Op
 
 # The molecule scenarios run on this host for real, in this order: the local cluster is built
 # (or found running) first and stays up for the scenarios after it.
-for scenario in local_cluster existing_cluster images platform monitoring; do
+for scenario in local_cluster existing_cluster images platform monitoring release; do
   step "molecule: $scenario (converge, idempotence, verify on the real cluster)"
   "$bin/molecule" test -s "$scenario"
 done
