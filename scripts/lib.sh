@@ -15,3 +15,16 @@ apt_ensure() {
   "${apt[@]}" update >/dev/null
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${missing[@]}"
 }
+
+# The failed tasks (rescued ones too) of an ansible/molecule log, each under its task header: printed last so the tail
+# of a long CI log says what failed, not only that something did. Molecule boxes and wraps the output.
+failed_tasks() {
+  sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^ *│ \{0,1\}//' "$1" | awk '
+    function flush() { if (msg != "" && !ignored) print task "\n" msg "\n"; msg = ""; ignored = 0 }
+    /^TASK \[/ { flush(); task = $0; in_msg = 0; next }
+    /^(fatal|failed): \[/ { flush(); msg = $0; in_msg = 1; lines = 1; next }
+    /^\.\.\.ignoring/ { ignored = 1; next }
+    in_msg && /^$/ { in_msg = 0; next }
+    in_msg && lines < 40 { msg = msg "\n" $0; lines++ }
+    END { flush() }'
+}
