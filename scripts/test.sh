@@ -37,7 +37,7 @@ step "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (Op
 # The molecule scenarios run on this host for real, in this order: the local cluster is built
 # (or found running) first and stays up for the scenarios after it.
 logs=$(mktemp -d)
-for scenario in local_cluster existing_cluster images platform monitoring release; do
+for scenario in local_cluster existing_cluster images platform monitoring safe_path release; do
   step "molecule: $scenario (converge, idempotence, verify on the real cluster)"
   if ! "$bin/molecule" test -s "$scenario" 2>&1 | tee "$logs/$scenario.log"; then
     step "molecule: $scenario failed; its failed tasks:"

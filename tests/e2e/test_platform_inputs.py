@@ -1,5 +1,5 @@
-"""A wrong entry in platform_services stops the platform playbook before it changes anything,
-with a message that names the entry and the field."""
+"""A wrong inventory value stops site.yml (and the platform and release playbooks) before any stage
+changes anything, with a message that names the entry, the field and the value."""
 
 from __future__ import annotations
 
@@ -18,38 +18,78 @@ def with_change(name: str, **fields: object) -> list[dict]:
     return [{**s, **fields} if s["name"] == name else s for s in SERVICES]
 
 
+def refused(tmp_path: Path, extra_vars: dict, path: str = "site.yml") -> str:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps(extra_vars))
+    run = playbook(ROOT / path, "-e", f"@{extra}")
+    assert run.rc != 0, run.output[-3000:]
+    # The preflight is the first play: no stage after it started.
+    assert "PLAY [Cluster]" not in run.output and "Apply the namespace" not in run.output, run.output[-3000:]
+    assert run.changed == 0
+    return run.output
+
+
 @pytest.mark.parametrize(
     ("services", "expected"),
     [
-        (with_change("product-api", replicas="two"), "platform_services[product-api]: replicas must be a whole number"),
+        (
+            with_change("product-api", resources={"requests": {"cpu": "lots"}}),
+            "platform_services[product-api].resources.requests.cpu: 'lots' is not a quantity",
+        ),
+        (
+            with_change("order-api", env={"UPSTREAM TIMEOUT": "2"}),
+            "platform_services[order-api].env: 'UPSTREAM TIMEOUT' is not a valid environment variable name",
+        ),
         (
             with_change("order-api", calls=["product-api", "payments"]),
-            "platform_services[order-api].calls names ['payments']",
+            "platform_services[order-api].calls: 'payments' is not a service of the platform",
         ),
-        (with_change("product-api", hpa={"min": 5, "max": 3, "cpu_percent": 70}), "platform_services[product-api].hpa"),
-        (with_change("frontend", expose={"node_port": 80}), "expose.node_port 30000-32767"),
-        (with_change("order-api", database="Orders-DB"), "platform_services[order-api].database"),
-        ([*SERVICES, {"name": "Payments_API"}], "every entry needs a unique `name` that is a DNS label"),
+        (
+            with_change("product-api", hpa={"min": 5, "max": 3, "cpu_percent": 70}),
+            "platform_services[product-api].hpa: needs 1 <= min <= max",
+        ),
+        (
+            with_change("order-api", expose={"node_port": 30000}),
+            "platform_services: expose.node_port 30000 is taken by two entries",
+        ),
+        (with_change("product-api", replicas="two"), "argument 'replicas' is of type str"),
+        (with_change("order-api", database="Orders-DB"), "platform_services[order-api].database: 'Orders-DB'"),
+        ([*SERVICES, {"name": "Payments_API"}], "platform_services: name 'Payments_API' is not a DNS label"),
+        (with_change("frontend", exposed={"node_port": 30001}), "platform_services.exposed"),
+        ("product-api", "Elements value for option 'platform_services' is of type str"),
     ],
-    ids=["replicas-two", "unknown-call", "hpa-max-below-min", "node-port-range", "database-name", "bad-name"],
+    ids=[
+        "quantity",
+        "env-name-space",
+        "unknown-call",
+        "hpa-max-below-min",
+        "node-port-taken",
+        "replicas-two",
+        "database-name",
+        "bad-name",
+        "unknown-field",
+        "not-a-list",
+    ],
 )
-def test_bad_service_entries_stop_before_any_change(tmp_path: Path, services: list[dict], expected: str) -> None:
-    extra = tmp_path / "extra.json"
-    extra.write_text(json.dumps({"platform_services": services}))
-    run = playbook(ROOT / "playbooks/platform.yml", "-e", f"@{extra}")
-    assert run.rc != 0
-    assert expected in run.output, run.output[-3000:]
-    # The preflight is the first thing the platform role does: nothing reached the cluster.
-    assert "Apply the namespace" not in run.output
-    assert run.changed == 0
+def test_bad_service_entries_stop_before_any_change(tmp_path: Path, services: object, expected: str) -> None:
+    output = refused(tmp_path, {"platform_services": services})
+    assert expected in output, output[-3000:]
+
+
+def test_a_bad_namespace_stops_before_any_change(tmp_path: Path) -> None:
+    output = refused(tmp_path, {"platform_namespace": "Bad Namespace!"})
+    assert "platform_namespace: 'Bad Namespace!' is not a DNS label" in output, output[-3000:]
+
+
+@pytest.mark.parametrize("path", ["playbooks/platform.yml", "playbooks/deploy.yml"])
+def test_the_platform_and_release_playbooks_check_first_too(tmp_path: Path, path: str) -> None:
+    services = with_change("product-api", resources={"limits": {"memory": "much"}})
+    output = refused(tmp_path, {"platform_services": services}, path)
+    assert "platform_services[product-api].resources.limits.memory: 'much' is not a quantity" in output
+    assert "Backup" not in output and "Resolve the image references" not in output
 
 
 def test_a_database_without_a_password_in_the_vault_stops_before_any_change(tmp_path: Path) -> None:
-    extra = tmp_path / "extra.json"
-    extra.write_text(json.dumps({"vault_database_passwords": {"products": "p" * 32}}))
-    run = playbook(ROOT / "playbooks/platform.yml", "-e", f"@{extra}")
-    assert run.rc != 0
-    assert "lacks passwords" in run.output and "'orders'" in run.output, run.output[-3000:]
-    assert "p" * 32 not in run.output
-    assert "Apply the namespace" not in run.output
-    assert run.changed == 0
+    output = refused(tmp_path, {"vault_database_passwords": {"products": "p" * 32}})
+    assert "lacks passwords" in output and "'orders'" in output, output[-3000:]
+    assert "p" * 32 not in output

@@ -60,7 +60,8 @@ class Service:
             try:
                 if requests.get(f"{self.url}/health", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            # A server still importing (slow on a loaded machine) may accept and not yet answer.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise TimeoutError(f"{self.module} not healthy after {timeout}s:\n{self.log.read_text()}")
 

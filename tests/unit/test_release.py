@@ -8,7 +8,8 @@ import types
 from pathlib import Path
 from typing import Any
 
-ROLE = Path(__file__).resolve().parents[2] / "roles/release"
+ROOT = Path(__file__).resolve().parents[2]
+ROLE = ROOT / "roles/release"
 
 
 def _load(name: str, path: Path) -> types.ModuleType:
@@ -20,8 +21,8 @@ def _load(name: str, path: Path) -> types.ModuleType:
     return module
 
 
-objects = _load("ansible.module_utils.release_objects", ROLE / "module_utils/release_objects.py")
-rollout = _load("release_rollout", ROLE / "library/release_rollout.py")
+objects = _load("ansible.module_utils.k8s_objects", ROOT / "module_utils/k8s_objects.py")
+rollout = _load("rollout_watch", ROOT / "library/rollout_watch.py")
 filters = _load("release_filters", ROLE / "filter_plugins/release.py")
 
 NOW = 1_800_000_000.0

@@ -36,6 +36,5 @@ def test_every_role_is_checked() -> None:
         "minikube",
         "existing_cluster",
         "platform",
-        "service",
-        "database",
+        "release",
     }

@@ -1,0 +1,217 @@
+#!/usr/bin/python
+"""Ansible module: watch Deployments roll out and give up at the first sign of a bad pod."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rollout_watch
+short_description: Wait for Deployments to finish rolling out, failing fast on a bad new pod
+description:
+  - Polls each Deployment, its ReplicaSets and pods about once a second until every rollout is
+    complete (all replicas updated and available, no old pod left), in the manner of
+    C(kubectl rollout status).
+  - Fails as soon as a pod of a new ReplicaSet is in CrashLoopBackOff, ImagePullBackOff,
+    ErrImagePull, CreateContainerConfigError (and the like), restarted more than I(max_restarts)
+    times, or has not become ready within I(ready_timeout) seconds of starting. It does not wait
+    for the Deployment's progressDeadlineSeconds.
+  - Read-only.
+options:
+  namespace: {description: Namespace of the Deployments., type: str, required: true}
+  deployments: {description: Names of the Deployments to watch., type: list, elements: str, required: true}
+  kubeconfig: {description: Path of the kubeconfig file., type: path}
+  context: {description: Context in the kubeconfig., type: str}
+  timeout: {description: Seconds all rollouts may take in total., type: int, default: 300}
+  ready_timeout: {description: Seconds a new pod may take from start to ready., type: int, default: 40}
+  max_restarts: {description: Container restarts of a new pod tolerated before it counts as bad., type: int, default: 1}
+"""
+
+RETURN = r"""
+elapsed: {description: Seconds the watch took., type: float, returned: always}
+finished_at:
+  description: Epoch seconds when every rollout was complete or the first bad pod was seen.
+  type: float
+  returned: always
+bad_pod:
+  description: The bad pod, its Deployment, reason, created (epoch seconds), last log lines and probe events.
+  type: dict
+  returned: on failure
+"""
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from ansible.module_utils.basic import AnsibleModule
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+
+# Container waiting reasons that never resolve without a change to the Deployment.
+BAD_WAITING_REASONS = frozenset(
+    {
+        "CrashLoopBackOff",
+        "ImagePullBackOff",
+        "ErrImagePull",
+        "ErrImageNeverPull",
+        "InvalidImageName",
+        "CreateContainerConfigError",
+        "CreateContainerError",
+        "RunContainerError",
+    }
+)
+REVISION = "deployment.kubernetes.io/revision"
+
+Obj = dict[str, Any]
+
+
+def epoch(timestamp: str | None) -> float | None:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp() if timestamp else None
+
+
+def new_pods(deployment: Obj, replicasets: Iterable[Obj], pods: Iterable[Obj]) -> list[Obj]:
+    """Pods of the ReplicaSet carrying the Deployment's current revision (none before it exists)."""
+    revision = deployment["metadata"].get("annotations", {}).get(REVISION)
+    uid = deployment["metadata"]["uid"]
+    for rs in replicasets:
+        owners = {o.get("uid") for o in rs["metadata"].get("ownerReferences", [])}
+        if uid in owners and rs["metadata"].get("annotations", {}).get(REVISION) == revision:
+            pod_hash = rs["metadata"]["labels"].get("pod-template-hash")
+            return [
+                p
+                for p in pods
+                if p["metadata"].get("labels", {}).get("pod-template-hash") == pod_hash
+                and not p["metadata"].get("deletionTimestamp")
+            ]
+    return []
+
+
+def bad_reason(pod: Obj, now: float, ready_timeout: int, max_restarts: int) -> str | None:
+    """Why this new pod will not become a serving replica, or None while it still may."""
+    status = pod.get("status", {})
+    if status.get("phase") == "Failed":
+        return f"pod failed: {status.get('reason') or status.get('message') or 'phase Failed'}"
+    ready = False
+    for cs in status.get("containerStatuses") or []:
+        waiting = (cs.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") in BAD_WAITING_REASONS:
+            last = ((cs.get("lastState") or {}).get("terminated")) or {}
+            exit_note = f", last exit code {last['exitCode']}" if "exitCode" in last else ""
+            return f"container {cs['name']}: {waiting['reason']}{exit_note}: {waiting.get('message', '')}".rstrip(": ")
+        if cs.get("restartCount", 0) > max_restarts:
+            return f"container {cs['name']} restarted {cs['restartCount']} times"
+        ready = ready or bool(cs.get("ready"))
+    started = epoch(status.get("startTime")) or epoch(pod["metadata"].get("creationTimestamp"))
+    if not ready and started is not None and now - started > ready_timeout:
+        unscheduled = [
+            c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled" and c.get("status") == "False"
+        ]
+        where = f"not scheduled ({unscheduled[0].get('message', '')})" if unscheduled else "not ready"
+        return f"{where} {now - started:.0f} s after creation (release ready_timeout {ready_timeout} s)"
+    return None
+
+
+def complete(deployment: Obj) -> bool:
+    """The rollout finished: every replica runs the current template and is available."""
+    spec, status = deployment["spec"], deployment.get("status", {})
+    desired = spec.get("replicas", 1)
+    return (
+        status.get("observedGeneration", 0) >= deployment["metadata"]["generation"]
+        and status.get("updatedReplicas", 0) == desired
+        and status.get("replicas", 0) == desired
+        and status.get("availableReplicas", 0) == desired
+    )
+
+
+def assess(
+    deployment: Obj, replicasets: list[Obj], pods: list[Obj], *, now: float, ready_timeout: int, max_restarts: int
+) -> tuple[bool, Obj | None]:
+    """(done, bad pod or None) for one Deployment at one instant."""
+    if deployment.get("status", {}).get("observedGeneration", 0) < deployment["metadata"]["generation"]:
+        return False, None
+    for pod in new_pods(deployment, replicasets, pods):
+        reason = bad_reason(pod, now, ready_timeout, max_restarts)
+        if reason:
+            return False, {
+                "deployment": deployment["metadata"]["name"],
+                "pod": pod["metadata"]["name"],
+                "reason": reason,
+                "created": epoch(pod["metadata"].get("creationTimestamp")),
+                "image": pod["spec"]["containers"][0]["image"],
+            }
+    return complete(deployment), None
+
+
+def _selector(deployment: Obj) -> str:
+    return ",".join(f"{k}={v}" for k, v in deployment["spec"]["selector"]["matchLabels"].items())
+
+
+def _last_logs(core: Any, namespace: str, pod: str) -> str:
+    # The crashed container's own words are the clearest explanation; a running one has none yet.
+    for previous in (True, False):
+        try:
+            logs = core.read_namespaced_pod_log(pod, namespace, previous=previous, tail_lines=5)
+        except ApiException:
+            logs = ""  # no previous container, or not started yet
+        if logs:
+            return logs.strip()
+    return ""
+
+
+def _probe_events(core: Any, namespace: str, pod: str) -> list[str]:
+    events = core.list_namespaced_event(namespace, field_selector=f"involvedObject.name={pod}").items
+    return sorted({e.message for e in events if e.reason in ("Unhealthy", "Failed", "BackOff") and e.message})[-3:]
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "namespace": {"type": "str", "required": True},
+            "deployments": {"type": "list", "elements": "str", "required": True},
+            "kubeconfig": {"type": "path"},
+            "context": {"type": "str"},
+            "timeout": {"type": "int", "default": 300},
+            "ready_timeout": {"type": "int", "default": 40},
+            "max_restarts": {"type": "int", "default": 1},
+        },
+        supports_check_mode=True,
+    )
+    p = module.params
+    api = config.new_client_from_config(config_file=p["kubeconfig"], context=p["context"])
+    apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
+    ns = p["namespace"]
+    start = time.time()
+    pending = list(p["deployments"])
+    while True:
+        now = time.time()
+        for name in list(pending):
+            dep = api.sanitize_for_serialization(apps.read_namespaced_deployment(name, ns))
+            selector = _selector(dep)
+            rss = api.sanitize_for_serialization(apps.list_namespaced_replica_set(ns, label_selector=selector).items)
+            pods = api.sanitize_for_serialization(core.list_namespaced_pod(ns, label_selector=selector).items)
+            done, bad = assess(
+                dep, rss, pods, now=now, ready_timeout=p["ready_timeout"], max_restarts=p["max_restarts"]
+            )
+            if bad:
+                bad["logs"] = _last_logs(core, ns, bad["pod"])
+                bad["events"] = _probe_events(core, ns, bad["pod"])
+                module.fail_json(
+                    msg=f"{name}: new pod {bad['pod']} ({bad['image']}) is bad: {bad['reason']}",
+                    bad_pod=bad,
+                    elapsed=round(now - start, 1),
+                    finished_at=now,
+                )
+            if done:
+                pending.remove(name)
+        if not pending:
+            module.exit_json(changed=False, elapsed=round(now - start, 1), finished_at=now)
+        if now - start > p["timeout"]:
+            module.fail_json(
+                msg=f"rollout of {', '.join(pending)} not complete after {p['timeout']} s",
+                elapsed=round(now - start, 1),
+                finished_at=now,
+            )
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
