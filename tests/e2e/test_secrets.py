@@ -17,14 +17,23 @@ def view(vault: Path) -> str:
     ).stdout
 
 
-def test_local_generates_an_encrypted_vault_once(tmp_path: Path) -> None:
-    inventory = tmp_path / "local"
-    shutil.copytree(ROOT / "inventories/local", inventory, ignore=shutil.ignore_patterns("vault.yml"))
-    vault = inventory / "group_vars/local/vault.yml"
+def checkout(tmp_path: Path, name: str) -> Path:
+    """A copy of the local inventory as a fresh clone has it: no vault file."""
+    inventory = tmp_path / name / "local"
+    shutil.copytree(ROOT / "inventories/local", inventory, ignore=shutil.ignore_patterns("vault.yml*"))
+    return inventory
 
-    first = playbook(ROOT / "playbooks/secrets.yml", inventory=str(inventory))
-    assert first.rc == 0 and first.changed == 1, first.output[-3000:]
+
+def test_local_generates_an_encrypted_vault_once_per_machine(tmp_path: Path) -> None:
+    machine = tmp_path / "machine"
+    first_clone, second_clone = checkout(tmp_path, "one"), checkout(tmp_path, "two")
+    secrets_dir = f"platform_secrets_dir={machine}"
+
+    first = playbook(ROOT / "playbooks/secrets.yml", "-e", secrets_dir, inventory=str(first_clone))
+    assert first.rc == 0, first.output[-3000:]
+    vault = machine / "vault.yml"
     assert vault.read_text().startswith("$ANSIBLE_VAULT;1.1;AES256")
+    assert (first_clone / "group_vars/local/vault.yml").resolve() == vault
     plain = view(vault)
     secrets = yaml.safe_load(plain)
     assert sorted(secrets["vault_database_passwords"]) == ["orders", "products"]
@@ -32,9 +41,29 @@ def test_local_generates_an_encrypted_vault_once(tmp_path: Path) -> None:
     assert len(secrets["vault_postgres_admin_password"]) >= 16
     assert secrets["vault_postgres_admin_password"] not in first.output
 
-    again = playbook(ROOT / "playbooks/secrets.yml", inventory=str(inventory))
+    again = playbook(ROOT / "playbooks/secrets.yml", "-e", secrets_dir, inventory=str(first_clone))
     assert again.rc == 0 and again.changed == 0, again.output[-3000:]
-    assert view(vault) == plain
+    # A second clone on the same machine deploys with the same passwords, not new ones.
+    second = playbook(ROOT / "playbooks/secrets.yml", "-e", secrets_dir, inventory=str(second_clone))
+    assert second.rc == 0, second.output[-3000:]
+    assert view(second_clone / "group_vars/local/vault.yml") == plain == view(vault)
+
+
+def test_a_vault_inside_a_checkout_is_adopted_by_the_machine(tmp_path: Path) -> None:
+    machine, clone = tmp_path / "machine", checkout(tmp_path, "old")
+    made = playbook(
+        ROOT / "playbooks/secrets.yml", "-e", f"platform_secrets_dir={tmp_path / 'elsewhere'}", inventory=str(clone)
+    )
+    assert made.rc == 0, made.output[-3000:]
+    # As an earlier version left it: a file inside the checkout, with the passwords the cluster has.
+    plain = view(clone / "group_vars/local/vault.yml")
+    (clone / "group_vars/local/vault.yml").unlink()
+    shutil.copy(tmp_path / "elsewhere/vault.yml", clone / "group_vars/local/vault.yml")
+
+    adopted = playbook(ROOT / "playbooks/secrets.yml", "-e", f"platform_secrets_dir={machine}", inventory=str(clone))
+    assert adopted.rc == 0, adopted.output[-3000:]
+    assert view(machine / "vault.yml") == plain
+    assert (clone / "group_vars/local/vault.yml").is_symlink()
 
 
 def test_an_environment_without_its_vault_is_told_how_to_make_one(tmp_path: Path) -> None:
