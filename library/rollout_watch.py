@@ -37,6 +37,7 @@ bad_pod:
   returned: on failure
 """
 
+import re
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -141,6 +142,21 @@ def assess(
     return complete(deployment), None
 
 
+_LOGIN_FAILED = re.compile(r'password authentication failed for user "([^"]+)"')
+
+
+def hint(logs: str) -> str:
+    """The likely cause of a failure the service's own log names, where one is known."""
+    login = _LOGIN_FAILED.search(logs)
+    if login:
+        return (
+            f"the database role {login.group(1)} refused the service's password: the password in PostgreSQL differs "
+            "from the vault's (vault_database_passwords). The platform sets the vault's password before the services "
+            "roll; a password changed by hand since is put back by the next run."
+        )
+    return ""
+
+
 def _selector(deployment: Obj) -> str:
     return ",".join(f"{k}={v}" for k, v in deployment["spec"]["selector"]["matchLabels"].items())
 
@@ -149,7 +165,7 @@ def _last_logs(core: Any, namespace: str, pod: str) -> str:
     # The crashed container's own words are the clearest explanation; a running one has none yet.
     for previous in (True, False):
         try:
-            logs = core.read_namespaced_pod_log(pod, namespace, previous=previous, tail_lines=5)
+            logs = core.read_namespaced_pod_log(pod, namespace, previous=previous, tail_lines=8)
         except ApiException:
             logs = ""  # no previous container, or not started yet
         if logs:
@@ -194,8 +210,10 @@ def main() -> None:
             if bad:
                 bad["logs"] = _last_logs(core, ns, bad["pod"])
                 bad["events"] = _probe_events(core, ns, bad["pod"])
+                likely = hint(bad["logs"])
                 module.fail_json(
-                    msg=f"{name}: new pod {bad['pod']} ({bad['image']}) is bad: {bad['reason']}",
+                    msg=f"{name}: new pod {bad['pod']} ({bad['image']}) is bad: {bad['reason']}"
+                    + (f"; likely cause: {likely}" if likely else ""),
                     bad_pod=bad,
                     elapsed=round(now - start, 1),
                     finished_at=now,

@@ -75,3 +75,34 @@ def test_an_environment_without_its_vault_is_told_how_to_make_one(tmp_path: Path
         -3000:
     ]
     assert not (inventory / "group_vars/staging/vault.yml").exists()
+
+
+def test_rotating_one_password_changes_only_it(tmp_path: Path) -> None:
+    clone, secrets_dir = checkout(tmp_path, "clone"), f"platform_secrets_dir={tmp_path / 'machine'}"
+    assert playbook(ROOT / "playbooks/secrets.yml", "-e", secrets_dir, inventory=str(clone)).rc == 0
+    before = yaml.safe_load(view(clone / "group_vars/local/vault.yml"))
+
+    rotated = playbook(
+        ROOT / "playbooks/secrets.yml", "-e", secrets_dir, "-e", "secrets_rotate=orders", inventory=str(clone)
+    )
+    assert rotated.rc == 0 and rotated.changed >= 1, rotated.output[-3000:]
+    after = yaml.safe_load(view(clone / "group_vars/local/vault.yml"))
+    assert after["vault_database_passwords"]["orders"] != before["vault_database_passwords"]["orders"]
+    assert len(after["vault_database_passwords"]["orders"]) >= 16
+    assert {k: v for k, v in after.items() if k != "vault_database_passwords"} == {
+        k: v for k, v in before.items() if k != "vault_database_passwords"
+    }
+    assert after["vault_database_passwords"]["products"] == before["vault_database_passwords"]["products"]
+
+    unknown = playbook(
+        ROOT / "playbooks/secrets.yml", "-e", secrets_dir, "-e", "secrets_rotate=payments", inventory=str(clone)
+    )
+    assert unknown.rc != 0 and "secrets_rotate names ['database-payments']" in unknown.output, unknown.output[-3000:]
+
+
+def test_rotating_where_people_keep_the_passwords_says_how(tmp_path: Path) -> None:
+    inventory = tmp_path / "production"
+    shutil.copytree(ROOT / "inventories/production", inventory, ignore=shutil.ignore_patterns("vault.yml"))
+    run = playbook(ROOT / "playbooks/secrets.yml", "-e", "secrets_rotate=orders", inventory=str(inventory))
+    assert run.rc != 0
+    assert "set new values for database-orders with `ansible-vault edit" in run.output, run.output[-3000:]

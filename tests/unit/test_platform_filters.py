@@ -82,9 +82,9 @@ def test_shaping_derives_urls_callers_and_owner() -> None:
     assert shaped["order-api"]["owner"] == "order_api"
 
 
-def configmap(data: dict[str, str]) -> dict[str, Any]:
-    labels = {"app.kubernetes.io/name": "order-api"}
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "order-api", "labels": labels}, "data": data}
+def configmap(data: dict[str, str], immutable: bool = True) -> dict[str, Any]:
+    metadata = {"name": "order-api", "labels": {"app.kubernetes.io/name": "order-api"}}
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": data, "immutable": immutable}
 
 
 def test_a_hashed_name_follows_the_content_only() -> None:
@@ -93,6 +93,8 @@ def test_a_hashed_name_follows_the_content_only() -> None:
     assert platform.platform_hashed(configmap({"A": "1"}))["metadata"]["name"] == first["metadata"]["name"]
     assert platform.platform_hashed(configmap({"A": "2"}))["metadata"]["name"] != first["metadata"]["name"]
     assert platform.platform_config_names([first]) == {"order-api": {"ConfigMap": first["metadata"]["name"]}}
+    # A mutable one keeps its name: it is changed in place.
+    assert platform.platform_hashed(configmap({"A": "1"}, immutable=False))["metadata"]["name"] == "order-api"
 
 
 def policy(*callers: str) -> dict[str, Any]:

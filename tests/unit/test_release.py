@@ -165,3 +165,9 @@ def test_a_rollback_plan_carries_the_config_the_pods_read() -> None:
     assert plan["template"] == template
     assert [c["metadata"]["name"] for c in plan["config"]] == ["a", "s"]
     assert filters.release_rollback_plan(recorded, ["b"]) == []
+
+
+def test_a_refused_database_password_is_explained() -> None:
+    logs = 'FATAL:  password authentication failed for user "order_api"'
+    assert "the database role order_api refused the service's password" in rollout.hint(logs)
+    assert rollout.hint("Traceback: KeyError") == ""

@@ -133,8 +133,20 @@ def platform_shaped(services: list[Obj]) -> list[Obj]:
     ]
 
 
+def platform_logins(databases: list[Obj], passwords: dict[str, str], admin_password: str) -> list[Obj]:
+    """{owner, password} of the admin and of each service's database role, as the vault has them."""
+    return [{"owner": "postgres", "password": admin_password}] + [
+        {"owner": d["owner"], "password": passwords[d["database"]]} for d in databases
+    ]
+
+
 def platform_hashed(obj: Obj) -> Obj:
-    """The ConfigMap or Secret named `<name>-<hash of its content>`, as append_hash names it."""
+    """An immutable ConfigMap or Secret named `<name>-<hash of its content>`, as append_hash names it.
+
+    Mutable ones (PostgreSQL's admin Secret, read only when the database is first created) keep their name.
+    """
+    if not obj.get("immutable"):
+        return obj
     out = copy.deepcopy(obj)
     out["metadata"]["name"] = f"{obj['metadata']['name']}-{generate_hash(copy.deepcopy(obj))}"
     return out
@@ -239,6 +251,7 @@ class FilterModule:
             "platform_completed": platform_completed,
             "platform_problems": platform_problems,
             "platform_shaped": platform_shaped,
+            "platform_logins": platform_logins,
             "platform_hashed": platform_hashed,
             "platform_config_names": platform_config_names,
             "platform_widened": platform_widened,
