@@ -1,5 +1,6 @@
 """CI releases the commit's tag it pushed, from the registry: platform_image_registry and platform_image_tag turn
-the images stage's content tags into those references; without them a release deploys the content tags."""
+the images stage's content tags into those references (platform_image_refs, which the platform and monitoring
+playbooks deploy too); without them a release deploys the content tags."""
 
 from __future__ import annotations
 
