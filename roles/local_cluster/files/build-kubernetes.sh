@@ -58,9 +58,10 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 mkdir -p "$outdir"
+n=0
 for c in "${components[@]}"; do
   start=$(date +%s)
-  echo "==> building ${c} ${version} (this takes minutes on a cold cache)"
+  echo "==> building ${c} ${version} ($((++n))/${#components[@]}, minutes each on a cold cache)"
   go build -trimpath -ldflags "$ldflags" -o "${outdir}/${c}.tmp" "k8s.io/kubernetes/cmd/${c}"
   mv "${outdir}/${c}.tmp" "${outdir}/${c}"
   echo "    built ${c} in $(( $(date +%s) - start ))s"
