@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import hmac
+import json
 import re
 from typing import Any
 
@@ -140,6 +144,45 @@ def platform_logins(databases: list[Obj], passwords: dict[str, str], admin_passw
     ]
 
 
+def _password_matches(verifier: str, user: str, password: str) -> bool:
+    """Whether PostgreSQL's stored verifier (SCRAM-SHA-256, or the older md5) is of this password."""
+    scram = re.fullmatch(r"SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):.+", verifier)
+    if scram:
+        iterations, salt, stored_key = int(scram[1]), base64.b64decode(scram[2]), base64.b64decode(scram[3])
+        salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+        client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+        return hmac.compare_digest(hashlib.sha256(client_key).digest(), stored_key)
+    md5 = "md5" + hashlib.md5((password + user).encode()).hexdigest()  # noqa: S324 - PostgreSQL's own md5 scheme
+    return hmac.compare_digest(verifier, md5)
+
+
+def platform_database_state(rows: list[str], logins: list[Obj]) -> Obj:
+    """From `kind name verifier` rows of pg_authid and pg_database: the databases, the roles, and the
+    logins whose role is missing or whose stored password is not the vault's (rotated, or changed by hand)."""
+    verifiers = {}
+    databases = []
+    for row in rows:
+        kind, name, verifier = ([*row.split(" ", 2), ""])[:3]
+        if kind == "role":
+            verifiers[name] = verifier
+        elif kind == "db":
+            databases.append(name)
+    stale = [
+        login["owner"]
+        for login in logins
+        if not _password_matches(verifiers.get(login["owner"], ""), login["owner"], login["password"])
+    ]
+    return {"roles": sorted(verifiers), "databases": databases, "stale": stale}
+
+
+def platform_provisioning_digest(logins: list[Obj], databases: list[Obj], uid: str) -> str:
+    """One digest of what PostgreSQL must hold (each role with its password, each database), for this
+    StatefulSet (a recreated one, e.g. a restore, is provisioned again)."""
+    roles = sorted(f"{login['owner']}:{login['password']}" for login in logins)
+    names = sorted(d["database"] for d in databases)
+    return hashlib.sha256(json.dumps([uid, roles, names]).encode()).hexdigest()
+
+
 def platform_hashed(obj: Obj) -> Obj:
     """An immutable ConfigMap or Secret named `<name>-<hash of its content>`, as append_hash names it.
 
@@ -173,11 +216,10 @@ def platform_widened(policies: list[Obj], live: list[Obj]) -> list[Obj]:
     live_by_key = {_key(o): o for o in live if o.get("kind") == "NetworkPolicy"}
     widened = []
     for policy in policies:
-        out = copy.deepcopy(policy)
-        rules = out["spec"].setdefault("ingress", [])
+        rules = policy["spec"].get("ingress") or []
         old = live_by_key.get(_key(policy), {}).get("spec", {}).get("ingress") or []
-        rules += [rule for rule in old if rule not in rules]
-        widened.append(out)
+        extra = [rule for rule in old if rule not in rules]
+        widened.append(policy if not extra else {**policy, "spec": {**policy["spec"], "ingress": rules + extra}})
     return widened
 
 
@@ -252,6 +294,8 @@ class FilterModule:
             "platform_problems": platform_problems,
             "platform_shaped": platform_shaped,
             "platform_logins": platform_logins,
+            "platform_database_state": platform_database_state,
+            "platform_provisioning_digest": platform_provisioning_digest,
             "platform_hashed": platform_hashed,
             "platform_config_names": platform_config_names,
             "platform_widened": platform_widened,
