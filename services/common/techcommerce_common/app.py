@@ -9,11 +9,13 @@ import uuid
 from collections.abc import Mapping
 from typing import TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel
+from werkzeug.routing import IntegerConverter
 
 from .errors import APIError, register_error_handlers
 from .health import Check, health_blueprint
+from .jsonbody import parse_json
 from .logs import configure_logging
 from .metrics import init_metrics
 
@@ -24,10 +26,16 @@ access_log = logging.getLogger("access")
 M = TypeVar("M", bound=BaseModel)
 
 
+class AsciiIntConverter(IntegerConverter):
+    # Werkzeug's \d also matches other scripts' digits (full-width, Arabic-Indic): /api/products/<U+FF11> is not 1.
+    regex = r"[0-9]+"
+
+
 def create_service_app(service: str, log_level: str, readiness: Mapping[str, Check]) -> Flask:
     """A Flask app with request ids, JSON logs and errors, metrics, /health and /ready."""
     configure_logging(service, log_level)
     app = Flask(service)
+    app.url_map.converters["int"] = AsciiIntConverter
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
 
@@ -61,7 +69,18 @@ def create_service_app(service: str, log_level: str, readiness: Mapping[str, Che
 
 def json_body(model: type[M]) -> M:
     """The request's JSON object validated against `model` (pydantic errors become 400)."""
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise APIError(415, "unsupported_media_type", "send the body as application/json")
+    data = parse_json(request.get_data())
     if not isinstance(data, dict):
         raise APIError(400, "invalid_request", "request body must be a JSON object")
     return model.model_validate(data)
+
+
+def created(body: dict[str, object], replayed: bool) -> tuple[Response, int]:
+    """201 for what a POST created, and the same 201 and body when a retry found it already
+    made, marked as a replay (the payment APIs' contract), so a retry reads like the original."""
+    response = jsonify(body)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201

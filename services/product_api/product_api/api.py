@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from techcommerce_common.app import json_body
+from techcommerce_common.app import created, json_body
 from techcommerce_common.db import Database
 from techcommerce_common.errors import APIError
 from techcommerce_common.types import DB_INT_MAX
@@ -112,8 +112,8 @@ def delete_product(product_id: int) -> tuple[str, int]:
 
 @bp.post("/reservations")
 def create_reservation() -> tuple[Response, int]:
-    reservation, created = stock.reserve(_db(), json_body(ReservationCreate))
-    return jsonify(reservation.to_json()), 201 if created else 200
+    reservation, new = stock.reserve(_db(), json_body(ReservationCreate))
+    return created(reservation.to_json(), replayed=not new)
 
 
 @bp.get("/reservations/<reservation_id>")
