@@ -60,7 +60,8 @@ class Service:
             try:
                 if requests.get(f"{self.url}/health", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            # A worker still starting leaves a connection unanswered: a timeout, not an error.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise TimeoutError(f"{self.module} not healthy after {timeout}s:\n{self.log.read_text()}")
 
