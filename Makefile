@@ -25,7 +25,8 @@ test: $(VENV_STAMP)  ## Run every check and test (starts a local PostgreSQL when
 lint: $(VENV_STAMP)  ## Linters only: ruff, yamllint, ansible-lint
 	scripts/test.sh lint
 
-benchmark: $(VENV_STAMP)  ## Service throughput vs a bare Flask app (prints a table)
+benchmark: $(VENV_STAMP)  ## Service throughput vs a bare Flask app (prints a table; installs wrk when missing)
+	. scripts/lib.sh && apt_ensure wrk
 	$(VENV)/bin/python benchmarks/services.py
 
 dev: $(VENV_STAMP)  ## Run the three services locally on :5000 (frontend), :5001, :5002
