@@ -75,6 +75,8 @@ class Service:
             try:
                 requests.get(f"{self.url}/health", timeout=0.5)
                 time.sleep(0.2)
+            except requests.Timeout:
+                continue  # an orphaned worker still accepts, but no longer answers
             except requests.ConnectionError:
                 return
 
