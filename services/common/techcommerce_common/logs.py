@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from json.encoder import encode_basestring_ascii as _quote  # type: ignore[attr-defined]
 
 from flask import g, has_request_context
 
@@ -65,33 +66,26 @@ class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
 class AccessLog:
     """The line per request, with the fields JsonLines gives a record of the "access" logger.
 
-    Built as one small dict and one json.dumps, straight onto the handler's stream: a logging
-    call (LogRecord, findCaller, the extras loop, json.dumps with default=) cost about as much
-    as the rest of the request hooks together. It honours the "access" logger's level only.
+    Filled into a template, only the request's own strings escaped (by json's C escaper),
+    straight onto the handler's stream: a logging call (LogRecord, findCaller, the extras loop,
+    json.dumps with default=) cost about as much as the rest of the request hooks together, and
+    json.dumps of the whole entry still four times this. It honours the "access" logger's level.
     """
 
     def __init__(self, service: str, handler: JsonLinesHandler) -> None:
-        self._service = service
         self._handler = handler
         self._logger = logging.getLogger("access")
         self._clock = _Clock()
+        self._fixed = f'"level": "INFO", "logger": "access", "message": "request", "service": {json.dumps(service)}'
 
     def write(self, request_id: str, method: str, path: str, status: int, seconds: float) -> None:
         if not self._logger.isEnabledFor(logging.INFO):
             return
-        entry = {
-            "time": self._clock.stamp(time.time()),
-            "level": "INFO",
-            "logger": "access",
-            "message": "request",
-            "service": self._service,
-            "request_id": request_id,
-            "method": method,
-            "path": path,
-            "status": status,
-            "duration_ms": round(seconds * 1000, 2),
-        }
-        self._handler.write_line(json.dumps(entry))
+        self._handler.write_line(
+            f'{{"time": "{self._clock.stamp(time.time())}", {self._fixed}, "request_id": {_quote(request_id)}, '
+            f'"method": {_quote(method)}, "path": {_quote(path)}, "status": {status:d}, '
+            f'"duration_ms": {round(seconds * 1000, 2)!r}}}'
+        )
 
 
 def configure_logging(service: str, level: str) -> JsonLinesHandler:

@@ -63,8 +63,10 @@ def test_each_request_leaves_one_json_access_line_probes_none(capsys: pytest.Cap
     client = make_app().test_client()
     client.get("/items/7", headers={"X-Request-ID": "req-7"})
     client.get("/health")
+    client.get("/nope/%22%E2%82%AC%0A")
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(lines) == 1
+    assert len(lines) == 2
+    assert (lines[1]["path"], lines[1]["status"]) == ('/nope/"\u20ac\n', 404)
     line = lines[0]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line.pop("time"))
     assert isinstance(line.pop("duration_ms"), float)

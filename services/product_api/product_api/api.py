@@ -48,9 +48,23 @@ def _load(session: Session, product_id: int) -> Product:
     return product
 
 
+# Validated catalog queries by their raw query string: nearly every listing repeats one of a few.
+_queries: dict[bytes, ProductQuery] = {}
+
+
+def _catalog_query() -> ProductQuery:
+    query = _queries.get(request.query_string)
+    if query is None:
+        query = ProductQuery.model_validate(request.args.to_dict())
+        if len(_queries) >= 1024:  # bounded against arbitrary query strings
+            _queries.clear()
+        _queries[request.query_string] = query
+    return query
+
+
 @bp.get("/products")
 def list_products() -> Response:
-    query = ProductQuery.model_validate(request.args.to_dict())
+    query = _catalog_query()
     page = _catalog_cache().get((query.page, query.per_page, query.name), lambda: _catalog_page(query))
     return Response(page, mimetype="application/json")
 
