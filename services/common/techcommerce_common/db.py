@@ -32,8 +32,11 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_on_begin)
         else:
             # A bounded connect: an unreachable server fails in seconds, not after TCP's minutes of retries.
+            # Ten kept connections and no overflow: a gevent worker runs many requests at once, and
+            # overflow connections were opened (connect and password hashing, blocking the worker)
+            # and closed again for every request of a burst above the kept ones.
             self.engine = create_engine(
-                url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
+                url, pool_pre_ping=True, pool_size=10, max_overflow=0, connect_args={"connect_timeout": 5}
             )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
