@@ -43,7 +43,8 @@ def create_service_app(service: str, log_level: str, readiness: Mapping[str, Che
     # One hook each way for ids, metrics and the access line: Flask pays per hook and request.
     @app.before_request
     def _start() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
+        # From the WSGI environ: request.headers would build a headers view for this one read.
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         # An untrusted id goes into every log line: accept only a safe shape.
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
