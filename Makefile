@@ -53,7 +53,8 @@ images: $(VENV_STAMP)  ## Build the images (REGISTRY=host/path: push them; TAG=s
 deploy: secrets  ## Release to ENV (playbooks/deploy.yml; production: APPROVED=true or an interactive yes)
 	$(VENV)/bin/ansible-playbook playbooks/deploy.yml -i $(INVENTORY) $(IMAGE_VARS) -e release_approved=$(or $(APPROVED),false)
 
-benchmark: $(VENV_STAMP)  ## Service throughput vs a bare Flask app (prints a table)
+benchmark: $(VENV_STAMP)  ## Service throughput vs a bare Flask app (prints a table; installs wrk when missing)
+	. scripts/lib.sh && apt_ensure wrk
 	$(VENV)/bin/python benchmarks/services.py
 
 dev: $(VENV_STAMP)  ## Run the three services locally on :5000 (frontend), :5001, :5002

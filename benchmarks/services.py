@@ -44,7 +44,8 @@ def wrk(url: str) -> tuple[float, float, float]:
 
 
 def _ms(out: str, pct: str) -> float:
-    value, unit = re.search(rf"^\s+{pct}\s+([\d.]+)(us|ms|s)$", out, re.MULTILINE).groups()
+    # wrk pads whole seconds to the width of "ms": "99%    1.20s ".
+    value, unit = re.search(rf"^\s+{pct}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 

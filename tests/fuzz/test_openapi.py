@@ -6,22 +6,14 @@ that validate requests): valid requests and deliberately invalid ones.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.openapi.loaders import from_dict, from_wsgi
-from werkzeug.serving import make_server
 
-from order_api.app import create_app as create_order_api
 from order_api.openapi import DOCUMENT as ORDER_DOCUMENT
-from order_api.settings import OrderSettings
-from product_api.app import create_app as create_product_api
 from product_api.openapi import DOCUMENT as PRODUCT_DOCUMENT
-from product_api.settings import ProductSettings
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
@@ -30,23 +22,6 @@ MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 def _operations(document: dict) -> list[tuple[str, str]]:
     schema = from_dict(document)
     return sorted((op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations())
-
-
-@pytest.fixture(scope="module")
-def product_api(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return create_product_api(ProductSettings(data_dir=tmp_path_factory.mktemp("fuzz-products")))
-
-
-@pytest.fixture(scope="module")
-def order_api(product_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    # order-api needs a live product-api: serve one over real HTTP for the whole module.
-    server = make_server("127.0.0.1", 0, product_api, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = OrderSettings(
-        data_dir=tmp_path_factory.mktemp("fuzz-orders"), product_api_url=f"http://127.0.0.1:{server.server_port}"
-    )
-    yield create_order_api(settings)
-    server.shutdown()
 
 
 def _fuzz(app: Flask, method: str, path: str, mode: GenerationMode) -> None:

@@ -18,8 +18,14 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Service]]:
         services = {"product-api": product_api, "order-api": order_api, "frontend": frontend}
         try:
             for service in services.values():
-                service.start()
+                service.launch()
+            for service in services.values():
+                service.wait_healthy()
             yield services
         finally:
+            # All at once, callers first: a gevent worker stopping waits for its open connections,
+            # and a caller's keep-alive connections hold it until that caller is gone.
+            for service in reversed(services.values()):
+                service.terminate()
             for service in services.values():
                 service.stop()

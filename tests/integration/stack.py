@@ -40,6 +40,11 @@ class Service:
         return self.workdir / f"{self.module.split(':')[0]}.log"
 
     def start(self) -> None:
+        self.launch()
+        self.wait_healthy()
+
+    def launch(self) -> None:
+        """Start gunicorn without waiting for it: several services start side by side."""
         env = {
             **os.environ,
             **self.env,
@@ -50,8 +55,10 @@ class Service:
         }
         target = self.module if ":" in self.module else f"{self.module}.wsgi:app"
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen([*GUNICORN, target], env=env, stdout=log, stderr=log)
-        self.wait_healthy()
+            # Its own process group: kill() takes the workers down with the master, as a pod's end does.
+            self.process = subprocess.Popen(
+                [*GUNICORN, target], env=env, stdout=log, stderr=log, start_new_session=True
+            )
 
     def wait_healthy(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -60,25 +67,33 @@ class Service:
             try:
                 if requests.get(f"{self.url}/health", timeout=1).ok:
                     return
-            # A server still importing (slow on a loaded machine) may accept and not yet answer.
+            # A worker still starting leaves a connection unanswered: a timeout, not an error.
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise TimeoutError(f"{self.module} not healthy after {timeout}s:\n{self.log.read_text()}")
 
     def kill(self) -> None:
+        """SIGKILL to master and workers at once. A killed master alone left its gevent workers
+        serving their open keep-alive connections for seconds, until they noticed."""
         assert self.process
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
-        # gunicorn's workers die with their master's pipe; wait until the port is really closed.
+        # The kernel closes the listening socket once the last worker holding it is gone.
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{self.url}/health", timeout=0.5)
-                time.sleep(0.2)
-            except requests.ConnectionError:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    time.sleep(0.05)
+            except OSError:
                 return
+        raise TimeoutError(f"{self.module} still accepts connections after SIGKILL")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """SIGTERM without waiting: services stopping side by side each take their second or more."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.process:
             self.process.wait(timeout=30)

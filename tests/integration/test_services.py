@@ -53,7 +53,11 @@ def test_product_api_down_refuses_orders_and_reserves_nothing(stack: dict[str, S
     )
     assert response.status_code == 503
     assert response.json()["error"] == "upstream_unavailable"
-    assert requests.get(f"{stack['order-api'].url}/ready", timeout=10).status_code == 503
+    # Readiness does not cascade: both callers stay in their Services and answer what they can.
+    for name in ("order-api", "frontend"):
+        assert requests.get(f"{stack[name].url}/ready", timeout=10).status_code == 200, name
+    assert requests.get(f"{stack['frontend'].url}/orders", timeout=10).status_code == 200
+    assert requests.get(f"{stack['frontend'].url}/", timeout=10).status_code == 503
 
     stack["product-api"].start()
     assert stock(stack, 1) == before

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy import Connection, MetaData, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from .money import Cents
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,11 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_on_begin)
         else:
             # A bounded connect: an unreachable server fails in seconds, not after TCP's minutes of retries.
+            # Ten kept connections and no overflow: a gevent worker runs many requests at once, and
+            # overflow connections were opened (connect and password hashing, blocking the worker)
+            # and closed again for every request of a burst above the kept ones.
             self.engine = create_engine(
-                url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
+                url, pool_pre_ping=True, pool_size=10, max_overflow=0, connect_args={"connect_timeout": 5}
             )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -68,24 +73,44 @@ class Database:
         DDL is transactional. SQLite: an exclusive file lock beside the database.
         """
         if self.is_sqlite:
-            with _file_lock(self._sqlite_path.with_suffix(".lock")):
-                metadata.create_all(self.engine)
-                if seed:
-                    with self.transaction() as session:
-                        seed(session)
+            with _file_lock(self._sqlite_path.with_suffix(".lock")), self.engine.begin() as conn:
+                _create(conn, metadata, seed)
             return
         digest = hashlib.sha256(",".join(sorted(metadata.tables)).encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-            metadata.create_all(conn)
-            if seed:
-                with Session(bind=conn) as session:
-                    seed(session)
-                    session.flush()
+            _create(conn, metadata, seed)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _create(conn: Connection, metadata: MetaData, seed: Callable[[Session], None] | None) -> None:
+    _money_to_cents(conn, metadata)
+    metadata.create_all(conn)
+    if seed:
+        with Session(bind=conn) as session:
+            seed(session)
+            session.flush()
+
+
+def _money_to_cents(conn: Connection, metadata: MetaData) -> None:
+    """Convert a table from before money was kept in cents, in place: its `price` column (NUMERIC,
+    exact on PostgreSQL, a float on SQLite) becomes `price_cents`, rounded to the cent."""
+    inspector = inspect(conn)
+    for table in metadata.tables.values():
+        if not inspector.has_table(table.name):
+            continue
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in (c.name for c in table.columns if isinstance(c.type, Cents)):
+            legacy = column.removesuffix("_cents")
+            if legacy in existing and column not in existing:
+                log.warning("converting %s.%s to integer cents in %s", table.name, legacy, column)
+                # Names come from our own models, never from input.
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+                conn.execute(text(f"UPDATE {table.name} SET {column} = CAST(ROUND({legacy} * 100) AS BIGINT)"))  # noqa: S608
+                conn.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {legacy}"))
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -44,6 +44,15 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def http_error(exc: HTTPException) -> Response:
+    """Werkzeug's own errors (404, 405, 413, ...) as JSON."""
+    code = (exc.name or "error").lower().replace(" ", "_")
+    response = error_response(exc.code or 500, code, exc.description or exc.name)
+    if exc.code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(exc: APIError) -> Response:
@@ -53,13 +62,7 @@ def register_error_handlers(app: Flask) -> None:
     def _validation_error(exc: ValidationError) -> Response:
         return error_response(400, "invalid_request", "request validation failed", validation_details(exc))
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        code = (exc.name or "error").lower().replace(" ", "_")
-        response = error_response(exc.code or 500, code, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

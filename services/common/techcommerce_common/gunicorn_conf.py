@@ -5,10 +5,13 @@ Run a service as: gunicorn -c python:techcommerce_common.gunicorn_conf <package>
 
 from __future__ import annotations
 
+import json
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
+from gunicorn import util
 from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,7 +24,8 @@ class GunicornSettings(BaseSettings):
 
     port: int = Field(default=5000, ge=1, le=65535)
     gunicorn_workers: int = Field(default=2, ge=1, le=64)
-    gunicorn_threads: int = Field(default=4, ge=1, le=64)
+    # Connections one worker serves at once; the database pool (10) bounds concurrent queries.
+    gunicorn_connections: int = Field(default=1000, ge=1, le=100_000)
     # Time in-flight requests get to finish after SIGTERM; keep it below the
     # pod's terminationGracePeriodSeconds.
     graceful_timeout: int = Field(default=20, ge=1, le=600)
@@ -32,8 +36,12 @@ _settings = load_settings(GunicornSettings)
 
 bind = f"0.0.0.0:{_settings.port}"
 workers = _settings.gunicorn_workers
-threads = _settings.gunicorn_threads
-worker_class = "gthread"
+# gevent: a connection still sending its request costs a greenlet, not a thread. With
+# gthread each slow client pinned one of the worker's threads, and 50 of them (one byte
+# every 0.5 s) left no thread for anyone else. psycopg and SQLAlchemy cooperate with
+# gevent's monkey-patching; SQLite calls block the worker briefly, as a thread would.
+worker_class = "gevent"
+worker_connections = _settings.gunicorn_connections
 graceful_timeout = _settings.graceful_timeout
 timeout = 30
 keepalive = 5
@@ -43,6 +51,18 @@ errorlog = "-"
 # gunicorn 27's control socket lives at one per-user path: several services on one
 # host would contend for it, and nothing here uses it.
 control_socket_disable = True
+
+
+def _json_error(sock: socket.socket, status: int, reason: str, message: str) -> None:
+    """Requests gunicorn refuses before the app sees them (bad header bytes, a request line or
+    header over its limits) get the services' JSON error body instead of gunicorn's HTML page."""
+    body = json.dumps({"error": reason.lower().replace(" ", "_"), "message": message or reason, "request_id": None})
+    head = f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+    util.write_nonblock(sock, f"{head}Content-Length: {len(body)}\r\n\r\n{body}".encode("latin-1"))
+
+
+# The workers call util.write_error for these answers; there is no setting for their format.
+util.write_error = _json_error
 
 
 def on_starting(server: Any) -> None:

@@ -13,7 +13,10 @@ Check = Callable[[], None]
 
 
 def health_blueprint(service: str, checks: Mapping[str, Check]) -> Blueprint:
-    """/health says the process serves; /ready runs every check (database, upstreams)."""
+    """/health says the process serves; /ready runs the checks of its own ability to serve (its database).
+
+    Never an upstream: one service down would take every caller out of its Service with it.
+    """
     bp = Blueprint("health", __name__)
 
     @bp.get("/health")

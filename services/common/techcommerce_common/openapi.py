@@ -32,6 +32,8 @@ def operation(
     body: type[BaseModel] | None = None,
     parameters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    if body is not None:
+        responses = {**responses, 415: "Body not sent as application/json"}
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
@@ -41,7 +43,7 @@ def operation(
             for status, text in responses.items()
         },
     }
-    for status in (400, 404, 409, 422, 503):
+    for status in (400, 404, 409, 415, 422, 503):
         if str(status) in op["responses"]:
             op["responses"][str(status)]["content"] = {
                 "application/json": {"schema": {"$ref": _REF.format(model="Error")}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import time
@@ -55,6 +57,29 @@ def test_request_id_is_echoed_or_generated() -> None:
     generated = client.get("/health", headers={"X-Request-ID": 'bad id" forged="x'}).headers["X-Request-ID"]
     assert len(generated) == 32
     assert " " not in generated
+
+
+def test_each_request_leaves_one_json_access_line_probes_none(capsys: pytest.CaptureFixture[str]) -> None:
+    client = make_app().test_client()
+    client.get("/items/7", headers={"X-Request-ID": "req-7"})
+    client.get("/health")
+    client.get("/nope/%22%E2%82%AC%0A")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 2
+    assert (lines[1]["path"], lines[1]["status"]) == ('/nope/"\u20ac\n', 404)
+    line = lines[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line.pop("time"))
+    assert isinstance(line.pop("duration_ms"), float)
+    assert line == {
+        "level": "INFO",
+        "logger": "access",
+        "message": "request",
+        "service": "demo",
+        "request_id": "req-7",
+        "method": "GET",
+        "path": "/items/7",
+        "status": 200,
+    }
 
 
 def test_every_error_is_json_without_internals() -> None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from pydantic import TypeAdapter, ValidationError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from techcommerce_common.errors import APIError
+from techcommerce_common.errors import APIError, http_error
+from techcommerce_common.types import IdempotencyKey
 
+from .json_api import JSON_PATHS
 from .upstreams import fetch, orders, products
 
 bp = Blueprint("pages", __name__, template_folder="templates")
+_key = TypeAdapter(IdempotencyKey)
 PAGE_SIZE = 12
 _UNAVAILABLE = (
     "Part of the shop is not reachable right now. Nothing was charged or reserved; please try again in a moment."
@@ -22,6 +27,15 @@ _UNAVAILABLE = (
 def friendly_error(exc: APIError) -> tuple[str, int]:
     message = _UNAVAILABLE if exc.status >= 500 else exc.message
     return render_template("error.html", status=exc.status, message=message), exc.status
+
+
+def page_or_json(exc: HTTPException) -> Response | tuple[str, int, list[tuple[str, str]]]:
+    """Werkzeug's errors (404, 405, 413, ...): JSON on the JSON paths, a page everywhere else."""
+    if request.path.startswith(JSON_PATHS):
+        return http_error(exc)
+    status = exc.code or 500
+    allow = [(name, value) for name, value in exc.get_headers() if name == "Allow"]
+    return render_template("error.html", status=status, message=exc.description), status, allow
 
 
 @bp.get("/")
@@ -49,16 +63,21 @@ def _product_form(product_id: int, error: str | None = None, quantity: int = 1) 
 def place_order() -> Response | tuple[str, int]:
     product_id = request.form.get("product_id", type=int)
     quantity = request.form.get("quantity", type=int)
-    token = request.form.get("token", "")
+    token = request.form.get("token") or uuid.uuid4().hex
     if product_id is None or product_id < 1:
         raise APIError(400, "invalid_request", "Please choose a product from the catalog.")
     if quantity is None or not 1 <= quantity <= 10_000:
         return _product_form(product_id, "Please enter a quantity between 1 and 10000."), 400
+    try:
+        # The token becomes a header: NUL, CR/LF or non-Latin-1 could not even be sent.
+        _key.validate_python(token)
+    except ValidationError:
+        raise APIError(400, "invalid_request", "This order form is damaged; please reload the product page.") from None
     response = orders().request(
         "POST",
         "/api/orders",
         json={"items": [{"product_id": product_id, "quantity": quantity}]},
-        headers={"Idempotency-Key": token} if token else {},
+        headers={"Idempotency-Key": token},
     )
     body = response.json()
     if not response.ok:

@@ -6,15 +6,15 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
-from techcommerce_common.app import json_body
+from techcommerce_common.app import created, json_body
 from techcommerce_common.db import Database
 from techcommerce_common.errors import APIError
-from techcommerce_common.types import DB_INT_MAX
+from techcommerce_common.types import DB_INT_MAX, IdempotencyKey
 from techcommerce_common.upstream import Upstream
 
 from . import orders
 from .models import Order
-from .schemas import IdempotencyKey, OrderCreate, OrderQuery
+from .schemas import OrderCreate, OrderQuery
 
 bp = Blueprint("orders", __name__, url_prefix="/api")
 _key = TypeAdapter(IdempotencyKey)
@@ -50,8 +50,8 @@ def list_orders() -> Response:
 def create_order() -> tuple[Response, int]:
     raw_key = request.headers.get("Idempotency-Key")
     key = _key.validate_python(raw_key) if raw_key is not None else None
-    order, created = orders.place(_db(), _products(), json_body(OrderCreate), key)
-    return jsonify(order.to_json()), 201 if created else 200
+    order, new = orders.place(_db(), _products(), json_body(OrderCreate), key)
+    return created(order.to_json(), replayed=not new)
 
 
 @bp.get("/orders/<int:order_id>")

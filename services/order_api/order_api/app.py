@@ -22,7 +22,7 @@ def create_app(settings: OrderSettings | None = None) -> Flask:
     products = Upstream(
         "product-api", str(settings.product_api_url), settings.upstream_timeout, settings.upstream_retries
     )
-    app = create_service_app(SERVICE, settings.log_level, {"database": db.ping, "product-api": products.check})
+    app = create_service_app(SERVICE, settings.log_level, {"database": db.ping})
     app.extensions["db"] = db
     app.extensions["product_api"] = products
     app.register_blueprint(api.bp)

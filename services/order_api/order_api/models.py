@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Numeric, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from techcommerce_common.money import Cents, money
 
 CREATED = "created"
 CANCELLED = "cancelled"
@@ -24,7 +26,7 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=CREATED)
-    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents)
     # The product-api reservation that holds this order's stock.
     reservation_id: Mapped[str] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
@@ -39,7 +41,7 @@ class Order(Base):
         return {
             "id": self.id,
             "status": self.status,
-            "total": f"{self.total:.2f}",
+            "total": money(self.total),
             "created_at": _utc(self.created_at).isoformat(),
             "items": [item.to_json() for item in self.items],
         }
@@ -54,7 +56,7 @@ class OrderItem(Base):
     product_id: Mapped[int]
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents)
     quantity: Mapped[int]
 
     def to_json(self) -> dict[str, object]:
@@ -62,7 +64,20 @@ class OrderItem(Base):
             "product_id": self.product_id,
             "sku": self.sku,
             "name": self.name,
-            "unit_price": f"{self.unit_price:.2f}",
+            "unit_price": money(self.unit_price),
             "quantity": self.quantity,
-            "line_total": f"{self.unit_price * self.quantity:.2f}",
+            "line_total": money(self.unit_price * self.quantity),
         }
+
+
+class KeyRefusals(Base):
+    """How many orders of an Idempotency-Key were refused after their reservation was released.
+
+    product-api keeps a released reservation id closed (a late copy of the call must not
+    take stock), so each refusal moves the key on to a fresh reservation id.
+    """
+
+    __tablename__ = "idempotency_key_refusals"
+
+    idempotency_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    refusals: Mapped[int]

@@ -26,8 +26,7 @@ DOCUMENT = document(
             "post": operation(
                 "Place an order, reserving its stock",
                 {
-                    200: "The order this Idempotency-Key already created",
-                    201: "Created",
+                    201: "Created (a retry with the same Idempotency-Key: the same order, header Idempotent-Replayed)",
                     400: "Invalid body or key",
                     409: "Not enough stock",
                     422: "Unknown product, or key reused for another order",

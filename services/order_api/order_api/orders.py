@@ -8,14 +8,15 @@ import logging
 import uuid
 from decimal import Decimal
 
+import requests
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from techcommerce_common.db import Database
 from techcommerce_common.errors import APIError, UpstreamUnavailableError
 from techcommerce_common.upstream import Upstream
 
-from .models import CANCELLED, CREATED, Order, OrderItem
+from .models import CANCELLED, CREATED, KeyRefusals, Order, OrderItem
 from .schemas import OrderCreate
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,13 @@ def place(db: Database, products: Upstream, body: OrderCreate, key: str | None) 
     if key and (existing := _by_key(db, key)):
         return _replay(existing, fingerprint), False
 
-    reservation_id = uuid.uuid5(_KEY_NAMESPACE, key).hex if key else uuid.uuid4().hex
+    reservation_id = _reservation_id(db, key)
     snapshot = [_product(products, line.product_id) for line in body.items]
-    _reserve(products, reservation_id, body)
+    try:
+        _reserve(products, reservation_id, body)
+    except UpstreamUnavailableError:
+        _abandon(db, products, reservation_id, key)
+        raise
     try:
         with db.transaction() as session:
             order = Order(
@@ -64,10 +69,10 @@ def place(db: Database, products: Upstream, body: OrderCreate, key: str | None) 
         # shared one reservation id, so stock was reserved once.
         if key and (existing := _by_key(db, key)):
             return _replay(existing, fingerprint), False
-        _release_quietly(products, reservation_id)
+        _abandon(db, products, reservation_id, key)
         raise
     except Exception:
-        _release_quietly(products, reservation_id)
+        _abandon(db, products, reservation_id, key)
         raise
 
 
@@ -76,7 +81,7 @@ def cancel(db: Database, products: Upstream, order_id: int) -> Order:
     order = get(db, order_id)
     if order.status == CANCELLED:
         return order
-    response = products.request("POST", f"/api/reservations/{order.reservation_id}/release")
+    response = _release(products, order.reservation_id)
     if not response.ok:
         raise APIError(502, "upstream_error", f"product-api refused to release the stock: HTTP {response.status_code}")
     with db.transaction() as session:
@@ -113,14 +118,9 @@ def _product(products: Upstream, product_id: int) -> dict[str, str]:
 
 def _reserve(products: Upstream, reservation_id: str, body: OrderCreate) -> None:
     payload = {"id": reservation_id, "items": [line.model_dump() for line in body.items]}
-    try:
-        response = products.request("POST", "/api/reservations", json=payload)
-    except UpstreamUnavailableError:
-        # The reservation may have landed before the failure; releasing by id
-        # undoes it, or leaves a tombstone that refuses it if it is still in flight.
-        _release_quietly(products, reservation_id)
-        raise
-    if response.status_code in (200, 201):
+    # The reservation id makes the call safe to repeat: say so, so a lost answer is retried.
+    response = products.request("POST", "/api/reservations", json=payload, headers={"Idempotency-Key": reservation_id})
+    if response.status_code == 201:
         return
     error = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
     if response.status_code in (409, 422):
@@ -133,8 +133,40 @@ def _reserve(products: Upstream, reservation_id: str, body: OrderCreate) -> None
     raise APIError(502, "upstream_error", f"product-api answered HTTP {response.status_code} to a reservation")
 
 
-def _release_quietly(products: Upstream, reservation_id: str) -> None:
+def _release(products: Upstream, reservation_id: str) -> requests.Response:
+    # Releasing is idempotent by id: the key lets a lost answer be retried.
+    return products.request(
+        "POST", f"/api/reservations/{reservation_id}/release", headers={"Idempotency-Key": reservation_id}
+    )
+
+
+def _reservation_id(db: Database, key: str | None) -> str:
+    """Stable for every retry of one attempt, so product-api reserves once; fresh after a refusal."""
+    if not key:
+        return uuid.uuid4().hex
+    with db.transaction() as session:
+        refusals = session.scalar(select(KeyRefusals.refusals).where(KeyRefusals.idempotency_key == key))
+    return uuid.uuid5(_KEY_NAMESPACE, f"{key}#{refusals}" if refusals else key).hex
+
+
+def _abandon(db: Database, products: Upstream, reservation_id: str, key: str | None) -> None:
+    """Undo an attempt that will not become an order, and free its key for a later try.
+
+    The reservation may have landed before the failure; releasing by id undoes it, or
+    leaves a tombstone that refuses it if it is still in flight, which closes that id.
+    """
     try:
-        products.request("POST", f"/api/reservations/{reservation_id}/release")
+        _release(products, reservation_id)
     except UpstreamUnavailableError:
         log.error("could not release reservation %s; its stock stays held until released", reservation_id)
+    if not key:
+        return
+    try:
+        with db.transaction() as session:
+            refusals = session.get(KeyRefusals, key) or KeyRefusals(idempotency_key=key, refusals=0)
+            refusals.refusals += 1
+            session.add(refusals)
+    except SQLAlchemyError:
+        # A concurrent refusal of the same attempt moved the key on already, or the
+        # database is down: then a retry meets the closed id and is refused with 409.
+        log.warning("could not move idempotency key %s to a fresh reservation", key)

@@ -4,16 +4,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from techcommerce_common.types import DbInt
-
-IdempotencyKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")]
+from techcommerce_common.types import DbInt, Quantity
 
 
 class OrderLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: DbInt
-    quantity: Annotated[int, Field(ge=1, le=10_000)]
+    quantity: Quantity
 
 
 class OrderCreate(BaseModel):

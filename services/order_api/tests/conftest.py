@@ -22,9 +22,10 @@ def product_api(database_url: str, tmp_path: Path, serve: Callable[[Flask], str]
 
 
 @pytest.fixture
-def orders_app(product_api: FlaskClient, tmp_path: Path) -> Flask:
+def orders_app(product_api: FlaskClient, database_url: str) -> Flask:
+    # The same database as product-api's (their tables differ): orders run on SQLite and on PostgreSQL too.
     settings = OrderSettings(
-        data_dir=tmp_path / "orders", product_api_url=product_api.application.config["URL"], upstream_timeout=1
+        database_url=database_url, product_api_url=product_api.application.config["URL"], upstream_timeout=1
     )
     return create_app(settings)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
+
+from techcommerce_common.errors import UpstreamUnavailableError
 
 
 def stock_of(product_api: FlaskClient, product_id: int) -> int:
@@ -38,7 +41,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_order(
     before = stock_of(product_api, 1)
     first = order(client, (1, 1), key="checkout-42")
     retry = order(client, (1, 1), key="checkout-42")
-    assert (first.status_code, retry.status_code) == (201, 200)
+    assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.get_json()["id"] == first.get_json()["id"]
     assert stock_of(product_api, 1) == before - 1
     assert client.get("/api/orders").get_json()["total"] == 1
@@ -79,14 +82,69 @@ def test_product_api_down_means_503_and_nothing_stored(client: FlaskClient, prod
     assert response.status_code == 503
     assert response.get_json()["error"] == "upstream_unavailable"
     assert client.get("/api/orders").get_json()["total"] == 0
-    ready = client.get("/ready")
-    assert ready.status_code == 503
-    assert ready.get_json()["checks"]["product-api"].startswith("failed")
+    # Readiness is order-api's own: an unreachable upstream does not take it out of its Service.
+    assert client.get("/ready").get_json() == {"status": "ready", "service": "order-api", "checks": {"database": "ok"}}
 
 
 def test_bad_requests_are_400(client: FlaskClient) -> None:
     assert client.post("/api/orders", json={"items": []}).status_code == 400
     assert client.post("/api/orders", json={"items": [{"product_id": 1, "quantity": 0}]}).status_code == 400
-    assert client.post("/api/orders", data="nope", content_type="text/plain").status_code == 400
+    assert client.post("/api/orders", data="nope", content_type="text/plain").status_code == 415
     assert order(client, (1, 1), key="spaces are not allowed").status_code == 400
     assert client.get(f"/api/orders/{2**40}").status_code == 404
+
+
+def test_totals_are_the_exact_sum_of_their_lines(client: FlaskClient, product_api: FlaskClient) -> None:
+    big = product_api.post(
+        "/api/products", json={"sku": "BIG", "name": "Big", "price": "9999999999.99", "stock": 10_000}
+    ).get_json()["id"]
+    cent = product_api.post(
+        "/api/products", json={"sku": "CENT", "name": "Cent", "price": "0.01", "stock": 1}
+    ).get_json()
+    dime = product_api.post(
+        "/api/products", json={"sku": "DIME", "name": "Dime", "price": "0.10", "stock": 99}
+    ).get_json()
+    large = order(client, (big, 10_000), (cent["id"], 1))
+    many = order(client, *[(dime["id"], 1)] * 49)  # 0.1 summed 49 times as floats is not 4.90
+    for response, total in ((large, "99999999999900.01"), (many, "4.90")):
+        assert response.status_code == 201
+        body = response.get_json()
+        assert body["total"] == total
+        assert client.get(f"/api/orders/{body['id']}").get_json()["total"] == total
+
+
+def test_a_key_whose_order_was_refused_can_be_used_again(
+    client: FlaskClient, product_api: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upstream = client.application.extensions["product_api"]
+    real = upstream.request
+
+    def answer_lost(method: str, path: str, **kwargs):
+        response = real(method, path, **kwargs)
+        if path == "/api/reservations":
+            raise UpstreamUnavailableError("product-api", "ReadTimeout")  # it landed, the answer did not
+        return response
+
+    before = stock_of(product_api, 1)
+    monkeypatch.setattr(upstream, "request", answer_lost)
+    assert order(client, (1, 1), key="checkout-7").status_code == 503
+    assert stock_of(product_api, 1) == before
+    monkeypatch.setattr(upstream, "request", real)
+    retry = order(client, (1, 1), key="checkout-7")
+    assert retry.status_code == 201, retry.get_json()
+    assert stock_of(product_api, 1) == before - 1
+
+
+def test_a_replay_answers_like_the_original_and_says_so(client: FlaskClient) -> None:
+    first = order(client, (3, 1), key="checkout-9")
+    replay = order(client, (3, 1), key="checkout-9")
+    assert (first.status_code, replay.status_code) == (201, 201)
+    assert replay.get_json() == first.get_json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize("value", [True, "1", 1.0, 1e3])
+def test_order_lines_take_strict_integers(client: FlaskClient, value: object) -> None:
+    assert client.post("/api/orders", json={"items": [{"product_id": value, "quantity": 1}]}).status_code == 400
+    assert client.post("/api/orders", json={"items": [{"product_id": 1, "quantity": value}]}).status_code == 400

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from techcommerce_common.app import json_body
+from techcommerce_common.app import created, json_body
 from techcommerce_common.db import Database
 from techcommerce_common.errors import APIError
 from techcommerce_common.types import DB_INT_MAX
@@ -48,9 +48,23 @@ def _load(session: Session, product_id: int) -> Product:
     return product
 
 
+# Validated catalog queries by their raw query string: nearly every listing repeats one of a few.
+_queries: dict[bytes, ProductQuery] = {}
+
+
+def _catalog_query() -> ProductQuery:
+    query = _queries.get(request.query_string)
+    if query is None:
+        query = ProductQuery.model_validate(request.args.to_dict())
+        if len(_queries) >= 1024:  # bounded against arbitrary query strings
+            _queries.clear()
+        _queries[request.query_string] = query
+    return query
+
+
 @bp.get("/products")
 def list_products() -> Response:
-    query = ProductQuery.model_validate(request.args.to_dict())
+    query = _catalog_query()
     page = _catalog_cache().get((query.page, query.per_page, query.name), lambda: _catalog_page(query))
     return Response(page, mimetype="application/json")
 
@@ -112,8 +126,8 @@ def delete_product(product_id: int) -> tuple[str, int]:
 
 @bp.post("/reservations")
 def create_reservation() -> tuple[Response, int]:
-    reservation, created = stock.reserve(_db(), json_body(ReservationCreate))
-    return jsonify(reservation.to_json()), 201 if created else 200
+    reservation, new = stock.reserve(_db(), json_body(ReservationCreate))
+    return created(reservation.to_json(), replayed=not new)
 
 
 @bp.get("/reservations/<reservation_id>")

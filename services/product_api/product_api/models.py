@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from techcommerce_common.money import Cents, money
 
 
 class Base(DeclarativeBase):
@@ -22,7 +24,7 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    price: Mapped[Decimal] = mapped_column("price_cents", Cents)
     stock: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
@@ -32,8 +34,7 @@ class Product(Base):
             "sku": self.sku,
             "name": self.name,
             "description": self.description,
-            # Money leaves as a decimal string: a JSON number would be read as a float.
-            "price": f"{self.price:.2f}",
+            "price": money(self.price),
             "stock": self.stock,
         }
 

@@ -41,8 +41,7 @@ DOCUMENT = document(
             "post": operation(
                 "Reserve stock for every line, or for none (idempotent by id)",
                 {
-                    200: "Existing reservation (a retry)",
-                    201: "Reserved",
+                    201: "Reserved (a retry of the same id: the same reservation, header Idempotent-Replayed)",
                     400: "Invalid body",
                     409: "Not enough stock, or id reused",
                     422: "Unknown product",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
-from techcommerce_common.types import DbInt, Text
+from techcommerce_common.money import Price
+from techcommerce_common.types import DbInt, Quantity, Text
 
-Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-Stock = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Stock = Annotated[int, Strict(), Field(ge=0, le=1_000_000_000)]
 Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,63}$")]
 Name = Annotated[Text, Field(min_length=1, max_length=200)]
 Description = Annotated[Text, Field(max_length=5000)]
@@ -49,7 +48,7 @@ class ReservationLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: DbInt
-    quantity: Annotated[int, Field(ge=1, le=10_000)]
+    quantity: Quantity
 
 
 def _merge_lines(lines: list[ReservationLine]) -> list[ReservationLine]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from product_api.app import create_app
+from product_api.catalog_cache import CatalogCache
 from product_api.seed import CATALOG
 from product_api.settings import ProductSettings
 
@@ -89,3 +91,19 @@ def test_catalog_pages_show_writes_at_once_here_and_within_the_ttl_elsewhere(dat
     while listed_stock(other_replica) != 3:
         assert time.monotonic() < deadline, "another replica never saw the write"
         time.sleep(0.05)
+
+
+def test_an_expired_page_is_rendered_once_however_many_requests_miss_it() -> None:
+    # Under gevent, every request waiting on the database lets the next one in: they all missed.
+    cache = CatalogCache(ttl=60)
+    renders = []
+
+    def render() -> bytes:
+        renders.append(1)
+        time.sleep(0.2)
+        return b"page"
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: cache.get("key", render), range(8)))
+    assert pages == [b"page"] * 8
+    assert len(renders) == 1

@@ -30,7 +30,8 @@ def test_reserve_takes_stock_and_release_gives_it_back_once(client: FlaskClient)
 def test_a_retried_reservation_reserves_once(client: FlaskClient) -> None:
     before = stock_of(client, 2)
     first, retry = reserve(client, "order-7", (2, 4)), reserve(client, "order-7", (2, 4))
-    assert (first.status_code, retry.status_code) == (201, 200)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.headers["Idempotent-Replayed"] == "true"
     assert retry.get_json() == first.get_json()
     assert stock_of(client, 2) == before - 4
     assert reserve(client, "order-7", (2, 5)).status_code == 409
