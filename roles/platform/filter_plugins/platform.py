@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import hmac
 import json
@@ -190,8 +189,9 @@ def platform_hashed(obj: Obj) -> Obj:
     """
     if not obj.get("immutable"):
         return obj
-    out = copy.deepcopy(obj)
-    out["metadata"]["name"] = f"{obj['metadata']['name']}-{generate_hash(copy.deepcopy(obj))}"
+    # A plain copy: deep-copying Ansible's tagged values is slow, and the hash reads only plain data.
+    out = json.loads(json.dumps(obj))
+    out["metadata"]["name"] = f"{out['metadata']['name']}-{generate_hash(json.loads(json.dumps(obj)))}"
     return out
 
 
