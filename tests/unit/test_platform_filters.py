@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -139,3 +142,23 @@ def test_prune_keeps_what_a_revision_names_the_database_and_what_others_made() -
 def test_created_lists_only_what_did_not_exist_and_never_the_namespace() -> None:
     rendered = [obj("Namespace", "shop", "shop"), obj("Service", "a", "a"), obj("Service", "b", "b")]
     assert [p["metadata"]["name"] for p in platform.platform_created(rendered, [obj("Service", "a", "a")])] == ["b"]
+
+
+def scram(password: str, salt: bytes = b"0123456789abcdef", iterations: int = 4096) -> str:
+    """A verifier as PostgreSQL stores it (SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey)."""
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    stored = hashlib.sha256(hmac.new(salted, b"Client Key", "sha256").digest()).digest()
+    server = hmac.new(salted, b"Server Key", "sha256").digest()
+    b64 = base64.b64encode
+    return f"SCRAM-SHA-256${iterations}:{b64(salt).decode()}${b64(stored).decode()}:{b64(server).decode()}"
+
+
+def test_database_state_names_missing_roles_and_passwords_that_differ_from_the_vault() -> None:
+    rows = [f"role postgres {scram('admin-password-1234')}", f"role order_api {scram('changed-by-hand')}", "db orders "]
+    logins = [
+        {"owner": "postgres", "password": "admin-password-1234"},
+        {"owner": "order_api", "password": "the-vaults-password"},
+        {"owner": "product_api", "password": "another-password-12"},
+    ]
+    state = platform.platform_database_state(rows, logins)
+    assert state == {"roles": ["order_api", "postgres"], "databases": ["orders"], "stale": ["order_api", "product_api"]}

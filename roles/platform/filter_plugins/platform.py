@@ -143,16 +143,16 @@ def platform_logins(databases: list[Obj], passwords: dict[str, str], admin_passw
     ]
 
 
-def _password_matches(verifier: str, user: str, password: str) -> bool:
-    """Whether PostgreSQL's stored verifier (SCRAM-SHA-256, or the older md5) is of this password."""
+def _password_matches(verifier: str, password: str) -> bool:
+    """Whether PostgreSQL's stored SCRAM-SHA-256 verifier is of this password (any other is not: the
+    platform sets SCRAM ones)."""
     scram = re.fullmatch(r"SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):.+", verifier)
-    if scram:
-        iterations, salt, stored_key = int(scram[1]), base64.b64decode(scram[2]), base64.b64decode(scram[3])
-        salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-        client_key = hmac.new(salted, b"Client Key", "sha256").digest()
-        return hmac.compare_digest(hashlib.sha256(client_key).digest(), stored_key)
-    md5 = "md5" + hashlib.md5((password + user).encode()).hexdigest()  # noqa: S324 - PostgreSQL's own md5 scheme
-    return hmac.compare_digest(verifier, md5)
+    if not scram:
+        return False
+    iterations, salt, stored_key = int(scram[1]), base64.b64decode(scram[2]), base64.b64decode(scram[3])
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    return hmac.compare_digest(hashlib.sha256(client_key).digest(), stored_key)
 
 
 def platform_database_state(rows: list[str], logins: list[Obj]) -> Obj:
@@ -169,7 +169,7 @@ def platform_database_state(rows: list[str], logins: list[Obj]) -> Obj:
     stale = [
         login["owner"]
         for login in logins
-        if not _password_matches(verifiers.get(login["owner"], ""), login["owner"], login["password"])
+        if not _password_matches(verifiers.get(login["owner"], ""), login["password"])
     ]
     return {"roles": sorted(verifiers), "databases": databases, "stale": stale}
 
