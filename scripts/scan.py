@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv/bin"
 SCAN_VENV = ROOT / ".venv-scan/bin"
 INVENTORIES = ("local", "staging", "production")
-PYTHON_PATHS = ("services", "roles", "scripts", "benchmarks", "tests", "conftest.py")
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,15 @@ def checkov(rendered: Path) -> list[Finding]:
 
 
 def bandit() -> list[Finding]:
-    report = run_json([SCAN_VENV / "bandit", "-r", *PYTHON_PATHS, "-f", "json", "-q", "--severity-level", "medium"])
+    # The tracked files only: a build/ left by `pip wheel` holds copies of the sources.
+    tracked = subprocess.run(["git", "ls-files", "*.py"], check=True, capture_output=True, text=True).stdout.split()
+    report = run_json([SCAN_VENV / "bandit", *tracked, "-f", "json", "-q", "--severity-level", "medium"])
     return [
         Finding(
-            "bandit", r["test_id"], r["filename"], f"{r['issue_severity']}: {r['issue_text']} (line {r['line_number']})"
+            "bandit",
+            r["test_id"],
+            r["filename"].removeprefix("./"),
+            f"{r['issue_severity']}: {r['issue_text']} (line {r['line_number']})",
         )
         for r in report["results"]
     ]

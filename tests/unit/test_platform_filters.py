@@ -154,11 +154,9 @@ def scram(password: str, salt: bytes = b"0123456789abcdef", iterations: int = 40
 
 
 def test_database_state_names_missing_roles_and_passwords_that_differ_from_the_vault() -> None:
-    rows = [f"role postgres {scram('admin-password-1234')}", f"role order_api {scram('changed-by-hand')}", "db orders "]
-    logins = [
-        {"owner": "postgres", "password": "admin-password-1234"},
-        {"owner": "order_api", "password": "the-vaults-password"},
-        {"owner": "product_api", "password": "another-password-12"},
-    ]
+    vault = {"postgres": "admin-1234567890", "order_api": "vault-1234567890", "product_api": "other-1234567890"}
+    stored = {"postgres": vault["postgres"], "order_api": "changed-by-hand"}
+    rows = [f"role {owner} {scram(value)}" for owner, value in stored.items()] + ["db orders "]
+    logins = [dict(zip(("owner", "password"), item, strict=True)) for item in vault.items()]
     state = platform.platform_database_state(rows, logins)
     assert state == {"roles": ["order_api", "postgres"], "databases": ["orders"], "stale": ["order_api", "product_api"]}
