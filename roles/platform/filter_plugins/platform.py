@@ -1,4 +1,11 @@
-"""Filters of the platform role: content-hashed configuration, policy widening, what to prune."""
+"""Filters of the platform role: the inventory's rules, content-hashed configuration, policy widening, pruning.
+
+Tools looked for first: the content hash is kubernetes.core's own (`generate_hash`, what `append_hash` uses;
+imported, not rewritten). Types and unknown fields are the role's argument_specs; only the rules that span
+fields are here (ansible.utils.validate with a JSON schema cannot name the entry and value, nor check `calls`
+against the list). The password check compares PostgreSQL's SCRAM verifiers on the controller because
+community.postgresql's modules need a TCP connection to the server, which the controller does not have.
+"""
 
 from __future__ import annotations
 
