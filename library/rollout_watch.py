@@ -14,6 +14,9 @@ description:
     ErrImagePull, CreateContainerConfigError (and the like), restarted more than I(max_restarts)
     times, or has not become ready within I(ready_timeout) seconds of starting. It does not wait
     for the Deployment's progressDeadlineSeconds.
+  - A pod that was already running when the watch began (the recorded revision a restore scales
+    back up) is judged only by what happens during the watch: its earlier restarts are not counted
+    and its I(ready_timeout) starts with the watch.
   - Read-only.
 options:
   namespace: {description: Namespace of the Deployments., type: str, required: true}
@@ -86,29 +89,63 @@ def new_pods(deployment: Obj, replicasets: Iterable[Obj], pods: Iterable[Obj]) -
     return []
 
 
-def bad_reason(pod: Obj, now: float, ready_timeout: int, max_restarts: int) -> str | None:
-    """Why this new pod will not become a serving replica, or None while it still may."""
-    status = pod.get("status", {})
-    if status.get("phase") == "Failed":
-        return f"pod failed: {status.get('reason') or status.get('message') or 'phase Failed'}"
-    ready = False
-    for cs in status.get("containerStatuses") or []:
-        waiting = (cs.get("state") or {}).get("waiting") or {}
-        if waiting.get("reason") in BAD_WAITING_REASONS:
-            last = ((cs.get("lastState") or {}).get("terminated")) or {}
-            exit_note = f", last exit code {last['exitCode']}" if "exitCode" in last else ""
-            return f"container {cs['name']}: {waiting['reason']}{exit_note}: {waiting.get('message', '')}".rstrip(": ")
-        if cs.get("restartCount", 0) > max_restarts:
-            return f"container {cs['name']} restarted {cs['restartCount']} times"
-        ready = ready or bool(cs.get("ready"))
-    started = epoch(status.get("startTime")) or epoch(pod["metadata"].get("creationTimestamp"))
-    if not ready and started is not None and now - started > ready_timeout:
-        unscheduled = [
-            c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled" and c.get("status") == "False"
-        ]
-        where = f"not scheduled ({unscheduled[0].get('message', '')})" if unscheduled else "not ready"
-        return f"{where} {now - started:.0f} s after creation (release ready_timeout {ready_timeout} s)"
-    return None
+def _uid(pod: Obj) -> str:
+    return pod["metadata"].get("uid") or pod["metadata"]["name"]
+
+
+class Judge:
+    """Judges pods for one watch. A pod already there when the watch began (the recorded revision a
+    restore scales back up, or the pods of an unchanged Deployment) may carry restarts from hours of
+    load or a node restart: only its restarts since the watch began count, and its ready bound starts then."""
+
+    def __init__(self, start: float, ready_timeout: int, max_restarts: int) -> None:
+        self.start, self.ready_timeout, self.max_restarts = start, ready_timeout, max_restarts
+        self.earlier: dict[str, dict[str, int] | None] = {}  # restarts at first sight; None: created since
+
+    def note(self, pods: Iterable[Obj]) -> None:
+        for pod in pods:
+            if _uid(pod) not in self.earlier:
+                created = epoch(pod["metadata"].get("creationTimestamp"))
+                statuses = pod.get("status", {}).get("containerStatuses") or []
+                veteran = created is not None and created < self.start
+                self.earlier[_uid(pod)] = (
+                    {cs["name"]: cs.get("restartCount", 0) for cs in statuses} if veteran else None
+                )
+
+    def bad_reason(self, pod: Obj, now: float) -> str | None:
+        """Why this pod will not become a serving replica, or None while it still may."""
+        earlier = self.earlier.get(_uid(pod))
+        status = pod.get("status", {})
+        if status.get("phase") == "Failed":
+            return f"pod failed: {status.get('reason') or status.get('message') or 'phase Failed'}"
+        ready = False
+        for cs in status.get("containerStatuses") or []:
+            waiting = (cs.get("state") or {}).get("waiting") or {}
+            if waiting.get("reason") in BAD_WAITING_REASONS:
+                last = ((cs.get("lastState") or {}).get("terminated")) or {}
+                exit_note = f", last exit code {last['exitCode']}" if "exitCode" in last else ""
+                return f"container {cs['name']}: {waiting['reason']}{exit_note}: {waiting.get('message', '')}".rstrip(
+                    ": "
+                )
+            restarted = cs.get("restartCount", 0) - (earlier or {}).get(cs["name"], 0)
+            if restarted > self.max_restarts:
+                return f"container {cs['name']} restarted {restarted} times" + (
+                    " since the watch began" if earlier is not None else ""
+                )
+            ready = ready or bool(cs.get("ready"))
+        started = epoch(status.get("startTime")) or epoch(pod["metadata"].get("creationTimestamp"))
+        if earlier is not None and started is not None:
+            started = max(started, self.start)
+        if not ready and started is not None and now - started > self.ready_timeout:
+            unscheduled = [
+                c
+                for c in status.get("conditions") or []
+                if c.get("type") == "PodScheduled" and c.get("status") == "False"
+            ]
+            where = f"not scheduled ({unscheduled[0].get('message', '')})" if unscheduled else "not ready"
+            since = "after the watch began" if earlier is not None else "after creation"
+            return f"{where} {now - started:.0f} s {since} (release ready_timeout {self.ready_timeout} s)"
+        return None
 
 
 def complete(deployment: Obj) -> bool:
@@ -124,13 +161,14 @@ def complete(deployment: Obj) -> bool:
 
 
 def assess(
-    deployment: Obj, replicasets: list[Obj], pods: list[Obj], *, now: float, ready_timeout: int, max_restarts: int
+    deployment: Obj, replicasets: list[Obj], pods: list[Obj], *, now: float, judge: Judge
 ) -> tuple[bool, Obj | None]:
     """(done, bad pod or None) for one Deployment at one instant."""
+    judge.note(pods)
     if deployment.get("status", {}).get("observedGeneration", 0) < deployment["metadata"]["generation"]:
         return False, None
     for pod in new_pods(deployment, replicasets, pods):
-        reason = bad_reason(pod, now, ready_timeout, max_restarts)
+        reason = judge.bad_reason(pod, now)
         if reason:
             return False, {
                 "deployment": deployment["metadata"]["name"],
@@ -196,6 +234,7 @@ def main() -> None:
     apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
     ns = p["namespace"]
     start = time.time()
+    judge = Judge(start, p["ready_timeout"], p["max_restarts"])
     pending = list(p["deployments"])
     while True:
         now = time.time()
@@ -204,9 +243,7 @@ def main() -> None:
             selector = _selector(dep)
             rss = api.sanitize_for_serialization(apps.list_namespaced_replica_set(ns, label_selector=selector).items)
             pods = api.sanitize_for_serialization(core.list_namespaced_pod(ns, label_selector=selector).items)
-            done, bad = assess(
-                dep, rss, pods, now=now, ready_timeout=p["ready_timeout"], max_restarts=p["max_restarts"]
-            )
+            done, bad = assess(dep, rss, pods, now=now, judge=judge)
             if bad:
                 bad["logs"] = _last_logs(core, ns, bad["pod"])
                 bad["events"] = _probe_events(core, ns, bad["pod"])

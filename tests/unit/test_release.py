@@ -67,7 +67,8 @@ RSS = [replicaset("old", "1"), replicaset("new", "2")]
 
 
 def assess(pods: list[dict[str, Any]], dep: dict[str, Any] | None = None, after: float = 5) -> tuple[bool, Any]:
-    return rollout.assess(dep or deployment(), RSS, pods, now=NOW + after, ready_timeout=40, max_restarts=1)
+    judge = rollout.Judge(NOW - 1, ready_timeout=40, max_restarts=1)  # the watch began just before the pods
+    return rollout.assess(dep or deployment(), RSS, pods, now=NOW + after, judge=judge)
 
 
 def test_a_crash_looping_new_pod_is_bad_at_once() -> None:
@@ -107,6 +108,24 @@ def test_a_pod_that_cannot_be_scheduled_says_why() -> None:
 def test_restarts_beyond_the_limit_are_bad() -> None:
     _, bad = assess([pod("new", ready=True, restartCount=2)])
     assert bad["reason"] == "container product-api restarted 2 times"
+
+
+def test_a_pod_running_before_the_watch_is_judged_by_what_happens_during_it() -> None:
+    # A restore scales the recorded ReplicaSet back up: its surviving pods may carry restarts from
+    # hours of load and chaos; only restarts seen while the watch runs say it is bad now.
+    judge = rollout.Judge(NOW + 3600, ready_timeout=40, max_restarts=1)
+    veteran = pod("new", ready=True, restartCount=3)
+    assert rollout.assess(deployment(), RSS, [veteran], now=NOW + 3605, judge=judge) == (False, None)
+    veteran["status"]["containerStatuses"][0].update(restartCount=5, ready=False)
+    _, bad = rollout.assess(deployment(), RSS, [veteran], now=NOW + 3610, judge=judge)
+    assert bad["reason"] == "container product-api restarted 2 times since the watch began"
+
+
+def test_a_pod_unready_when_the_watch_began_gets_the_whole_ready_bound() -> None:
+    judge = rollout.Judge(NOW + 3600, ready_timeout=40, max_restarts=1)
+    assert rollout.assess(deployment(), RSS, [pod("new")], now=NOW + 3639, judge=judge) == (False, None)
+    _, bad = rollout.assess(deployment(), RSS, [pod("new")], now=NOW + 3641, judge=judge)
+    assert bad["reason"] == "not ready 41 s after the watch began (release ready_timeout 40 s)"
 
 
 def test_complete_only_when_every_replica_is_new_and_available() -> None:
