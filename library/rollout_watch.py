@@ -17,25 +17,32 @@ description:
   - A pod that was already running when the watch began (the recorded revision a restore scales
     back up) is judged only by what happens during the watch: its earlier restarts are not counted
     and its I(ready_timeout) starts with the watch.
+  - With I(bake_seconds), it keeps watching the new pods that long after every rollout is complete
+    (a bake, as Argo Rollouts' pause after the last step): the same rules hold, and a pod that was
+    ready and has not been for 10 s counts as bad, so a version that fails a minute after start is
+    caught before the run reports success.
   - Read-only.
 options:
   namespace: {description: Namespace of the Deployments., type: str, required: true}
   deployments: {description: Names of the Deployments to watch., type: list, elements: str, required: true}
   kubeconfig: {description: Path of the kubeconfig file., type: path}
   context: {description: Context in the kubeconfig., type: str}
-  timeout: {description: Seconds all rollouts may take in total., type: int, default: 300}
+  timeout: {description: Seconds all rollouts may take in total (the bake comes on top)., type: int, default: 300}
   ready_timeout: {description: Seconds a new pod may take from start to ready., type: int, default: 40}
   max_restarts: {description: Container restarts of a new pod tolerated before it counts as bad., type: int, default: 1}
+  bake_seconds: {description: Seconds to watch the new pods once the rollouts are complete., type: int, default: 0}
 """
 
 RETURN = r"""
-elapsed: {description: Seconds the watch took., type: float, returned: always}
+elapsed: {description: Seconds the watch took (the rollouts and the bake)., type: float, returned: always}
+rollout_seconds: {description: Seconds until every rollout was complete., type: float, returned: success}
 finished_at:
   description: Epoch seconds when every rollout was complete or the first bad pod was seen.
   type: float
   returned: always
 bad_pod:
-  description: The bad pod, its Deployment, reason, created (epoch seconds), last log lines and probe events.
+  description: >-
+    The bad pod, its Deployment, reason, created and detected (epoch seconds), last log lines and probe events.
   type: dict
   returned: on failure
 """
@@ -64,6 +71,9 @@ BAD_WAITING_REASONS = frozenset(
     }
 )
 REVISION = "deployment.kubernetes.io/revision"
+# A readiness probe that misses twice under a burst of load makes a pod unready for a few seconds;
+# a version that stopped serving stays unready. The bake tells them apart by this many seconds.
+BAKE_UNREADY_SECONDS = 10
 
 Obj = dict[str, Any]
 
@@ -101,6 +111,9 @@ class Judge:
     def __init__(self, start: float, ready_timeout: int, max_restarts: int) -> None:
         self.start, self.ready_timeout, self.max_restarts = start, ready_timeout, max_restarts
         self.earlier: dict[str, dict[str, int] | None] = {}  # restarts at first sight; None: created since
+        self.was_ready: set[str] = set()
+        self.unready_since: dict[str, float] = {}
+        self.bake_start: float | None = None  # set once every rollout is complete
 
     def note(self, pods: Iterable[Obj]) -> None:
         for pod in pods:
@@ -133,10 +146,17 @@ class Judge:
                     " since the watch began" if earlier is not None else ""
                 )
             ready = ready or bool(cs.get("ready"))
+        if ready:
+            self.was_ready.add(_uid(pod))
+            self.unready_since.pop(_uid(pod), None)
+        elif self.bake_start is not None and _uid(pod) in self.was_ready:
+            since = self.unready_since.setdefault(_uid(pod), now)
+            if now - since >= BAKE_UNREADY_SECONDS:
+                return f"ready, then not ready for {now - since:.0f} s, {now - self.bake_start:.0f} s into the bake"
         started = epoch(status.get("startTime")) or epoch(pod["metadata"].get("creationTimestamp"))
         if earlier is not None and started is not None:
             started = max(started, self.start)
-        if not ready and started is not None and now - started > self.ready_timeout:
+        if not ready and _uid(pod) not in self.was_ready and started is not None and now - started > self.ready_timeout:
             unscheduled = [
                 c
                 for c in status.get("conditions") or []
@@ -175,6 +195,7 @@ def assess(
                 "pod": pod["metadata"]["name"],
                 "reason": reason,
                 "created": epoch(pod["metadata"].get("creationTimestamp")),
+                "detected": now,
                 "image": pod["spec"]["containers"][0]["image"],
             }
     return complete(deployment), None
@@ -226,6 +247,7 @@ def main() -> None:
             "timeout": {"type": "int", "default": 300},
             "ready_timeout": {"type": "int", "default": 40},
             "max_restarts": {"type": "int", "default": 1},
+            "bake_seconds": {"type": "int", "default": 0},
         },
         supports_check_mode=True,
     )
@@ -255,11 +277,18 @@ def main() -> None:
                     elapsed=round(now - start, 1),
                     finished_at=now,
                 )
-            if done:
+            if done and judge.bake_start is None:
                 pending.remove(name)
-        if not pending:
-            module.exit_json(changed=False, elapsed=round(now - start, 1), finished_at=now)
-        if now - start > p["timeout"]:
+        if not pending and judge.bake_start is None:
+            judge.bake_start, pending = now, list(p["deployments"])
+        if judge.bake_start is not None and now - judge.bake_start >= p["bake_seconds"]:
+            module.exit_json(
+                changed=False,
+                elapsed=round(now - start, 1),
+                rollout_seconds=round(judge.bake_start - start, 1),
+                finished_at=now,
+            )
+        if judge.bake_start is None and now - start > p["timeout"]:
             module.fail_json(
                 msg=f"rollout of {', '.join(pending)} not complete after {p['timeout']} s",
                 elapsed=round(now - start, 1),

@@ -71,6 +71,10 @@ def assess(pods: list[dict[str, Any]], dep: dict[str, Any] | None = None, after:
     return rollout.assess(dep or deployment(), RSS, pods, now=NOW + after, judge=judge)
 
 
+def assess_with(judge: Any, pods: list[dict[str, Any]], after: float) -> tuple[bool, Any]:
+    return rollout.assess(deployment(), RSS, pods, now=NOW + after, judge=judge)
+
+
 def test_a_crash_looping_new_pod_is_bad_at_once() -> None:
     crashing = pod("new", state={"waiting": {"reason": "CrashLoopBackOff"}}, lastState={"terminated": {"exitCode": 2}})
     done, bad = assess([pod("old", ready=True), crashing])
@@ -126,6 +130,27 @@ def test_a_pod_unready_when_the_watch_began_gets_the_whole_ready_bound() -> None
     assert rollout.assess(deployment(), RSS, [pod("new")], now=NOW + 3639, judge=judge) == (False, None)
     _, bad = rollout.assess(deployment(), RSS, [pod("new")], now=NOW + 3641, judge=judge)
     assert bad["reason"] == "not ready 41 s after the watch began (release ready_timeout 40 s)"
+
+
+def test_a_pod_that_stays_unready_during_the_bake_is_bad() -> None:
+    judge = rollout.Judge(NOW - 1, ready_timeout=40, max_restarts=1)
+    done = deployment(updatedReplicas=2, replicas=2, availableReplicas=2)
+    assert rollout.assess(done, RSS, [pod("new", ready=True)], now=NOW + 20, judge=judge) == (True, None)
+    judge.bake_start = NOW + 20
+    assert rollout.assess(done, RSS, [pod("new", ready=False)], now=NOW + 65, judge=judge)[1] is None
+    assert rollout.assess(done, RSS, [pod("new", ready=True)], now=NOW + 70, judge=judge)[1] is None
+    for after in (80, 85):  # a blip under load is forgiven; staying unready is not
+        assert rollout.assess(done, RSS, [pod("new", ready=False)], now=NOW + after, judge=judge)[1] is None
+    _, bad = rollout.assess(done, RSS, [pod("new", ready=False)], now=NOW + 90, judge=judge)
+    assert bad["reason"] == "ready, then not ready for 10 s, 70 s into the bake"
+    assert bad["detected"] == NOW + 90
+
+
+def test_a_pod_created_during_the_bake_gets_its_ready_bound() -> None:
+    # A replacement (a node drained, a pod deleted) is new: it has not been ready yet.
+    judge = rollout.Judge(NOW - 1, ready_timeout=40, max_restarts=1)
+    judge.bake_start = NOW - 1
+    assert assess_with(judge, [pod("new", ready=False)], after=30) == (False, None)
 
 
 def test_complete_only_when_every_replica_is_new_and_available() -> None:
