@@ -6,7 +6,6 @@ Run a service as: gunicorn -c python:techcommerce_common.gunicorn_conf <package>
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 from pathlib import Path
@@ -72,15 +71,6 @@ def on_starting(server: Any) -> None:
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True, exist_ok=True)
-
-
-def worker_exit(server: Any, worker: Any) -> None:
-    # A worker that ends before it booted could not load the app (a setting the service refuses
-    # exits 2 at import). gunicorn forks such workers again forever, so the pod stays alive but
-    # never ready; its own code for "the app failed to load" makes the master stop instead, and the
-    # pod crash-loops where a rollout sees it at once.
-    if not worker.booted:
-        os._exit(server.APP_LOAD_ERROR)
 
 
 def child_exit(server: Any, worker: Any) -> None:
