@@ -21,7 +21,12 @@ description:
     (a bake, as Argo Rollouts' pause after the last step): the same rules hold, and a pod that was
     ready and has not been for 10 s counts as bad, so a version that fails a minute after start is
     caught before the run reports success.
-  - Read-only.
+  - With I(analysis), the watched Deployments are canaries (one pod each of a new template, carrying
+    its stable Deployment's labels). During the bake their requests are compared every second with
+    their stable pods' in Prometheus (5xx ratio, p95 latency; module_utils/canary.py), and a worse canary
+    is a bad pod. No verdict without evidence: the bake ends only once every canary served
+    I(analysis.min_requests), and fails I(analysis.evidence_seconds) after its time when one has not.
+  - Read-only (with I(analysis.traffic_urls), it sends GET requests to them at I(analysis.traffic_rate)).
 options:
   namespace: {description: Namespace of the Deployments., type: str, required: true}
   deployments: {description: Names of the Deployments to watch., type: list, elements: str, required: true}
@@ -31,6 +36,12 @@ options:
   ready_timeout: {description: Seconds a new pod may take from start to ready., type: int, default: 40}
   max_restarts: {description: Container restarts of a new pod tolerated before it counts as bad., type: int, default: 1}
   bake_seconds: {description: Seconds to watch the new pods once the rollouts are complete., type: int, default: 0}
+  analysis:
+    description: >-
+      Canary analysis during the bake: prometheus_namespace, prometheus_service (name:port), canaries (each watched
+      Deployment's stable Deployment), max_error_ratio, max_latency_ratio, min_requests, evidence_seconds,
+      traffic_urls, traffic_rate.
+    type: dict
 """
 
 RETURN = r"""
@@ -40,11 +51,20 @@ finished_at:
   description: Epoch seconds when every rollout was complete or the first bad pod was seen.
   type: float
   returned: always
+first_created:
+  description: Epoch seconds when the first new pod was created (0 when none was).
+  type: float
+  returned: always
 bad_pod:
   description: >-
     The bad pod, its Deployment, reason, created and detected (epoch seconds), last log lines and probe events.
   type: dict
   returned: on failure
+analysis:
+  description: Each canary's and its stable pods' requests, 5xx ratio and p95 at the last sample.
+  type: dict
+  returned: with analysis
+traffic: {description: Requests sent to the traffic URLs and how many failed., type: dict, returned: with analysis}
 """
 
 import re
@@ -54,6 +74,7 @@ from datetime import datetime
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.canary import Analysis, Prometheus, Traffic
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
@@ -237,6 +258,134 @@ def _probe_events(core: Any, namespace: str, pod: str) -> list[str]:
     return sorted({e.message for e in events if e.reason in ("Unhealthy", "Failed", "BackOff") and e.message})[-3:]
 
 
+class Watch:
+    """One watch: the rollouts, then the bake (with the canary analysis when there is one)."""
+
+    def __init__(self, module: AnsibleModule) -> None:
+        self.module, p = module, module.params
+        self.api = config.new_client_from_config(config_file=p["kubeconfig"], context=p["context"])
+        self.apps, self.core = client.AppsV1Api(self.api), client.CoreV1Api(self.api)
+        self.ns, self.deployments = p["namespace"], list(p["deployments"])
+        self.start = time.time()
+        self.judge = Judge(self.start, p["ready_timeout"], p["max_restarts"])
+        self.first_created = 0.0
+        self.new: dict[str, list[Obj]] = {}  # each Deployment's new pods at the last look
+        self.sample_error = ""
+        self.analysis: Analysis | None = None
+        self.traffic: Traffic | None = None
+        spec = p["analysis"]
+        if spec:
+            prometheus = Prometheus(self.api, spec["prometheus_namespace"], spec["prometheus_service"])
+            self.analysis = Analysis(
+                prometheus,
+                self.ns,
+                spec["canaries"],
+                max_error_ratio=float(spec["max_error_ratio"]),
+                max_latency_ratio=float(spec["max_latency_ratio"]),
+                min_requests=int(spec["min_requests"]),
+            )
+            if spec.get("traffic_urls"):
+                self.traffic = Traffic(spec["traffic_urls"], float(spec["traffic_rate"]))
+                self.traffic.start()
+
+    def results(self, now: float) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.analysis:
+            extra["analysis"] = self.analysis.last
+            extra["traffic"] = self.traffic.report() if self.traffic else {}
+        return {"elapsed": round(now - self.start, 1), "finished_at": now, "first_created": self.first_created, **extra}
+
+    def fail(self, now: float, msg: str, **details: Any) -> None:
+        if self.traffic:
+            self.traffic.stopped.set()
+        self.module.fail_json(msg=msg, **details, **self.results(now))
+
+    def look(self, name: str, now: float) -> bool:
+        """Whether the Deployment's rollout is complete; fails the module on a bad new pod."""
+        dep = self.api.sanitize_for_serialization(self.apps.read_namespaced_deployment(name, self.ns))
+        selector = _selector(dep)
+        rss = self.api.sanitize_for_serialization(
+            self.apps.list_namespaced_replica_set(self.ns, label_selector=selector).items
+        )
+        pods = self.core.list_namespaced_pod(self.ns, label_selector=selector).items
+        pods = self.api.sanitize_for_serialization(pods)
+        done, bad = assess(dep, rss, pods, now=now, judge=self.judge)
+        self.new[name] = new_pods(dep, rss, pods)
+        for pod in self.new[name]:
+            created = epoch(pod["metadata"].get("creationTimestamp")) or now
+            if created >= self.start - 1 and not (0 < self.first_created <= created):
+                self.first_created = created
+        if bad:
+            bad["logs"] = _last_logs(self.core, self.ns, bad["pod"])
+            bad["events"] = _probe_events(self.core, self.ns, bad["pod"])
+            likely = hint(bad["logs"])
+            self.fail(
+                now,
+                f"{name}: new pod {bad['pod']} ({bad['image']}) is bad: {bad['reason']}"
+                + (f"; likely cause: {likely}" if likely else ""),
+                bad_pod=bad,
+            )
+        return done
+
+    def judge_canaries(self, now: float) -> None:
+        """One analysis sample; a worse canary fails the module like a bad pod."""
+        assert self.analysis
+        try:
+            worse = self.analysis.sample()
+        except (ApiException, OSError, ValueError, KeyError) as error:
+            # Prometheus restarting or the proxy busy: no sample this second; missing evidence fails later.
+            self.sample_error = f"{type(error).__name__}: {error}"[:300]
+            return
+        if worse:
+            canary, what = worse
+            pod = (self.new.get(canary) or [{"metadata": {"name": canary}, "spec": {}}])[0]
+            self.fail(
+                now,
+                f"{canary}: {what}",
+                bad_pod={
+                    "deployment": canary,
+                    "pod": pod["metadata"]["name"],
+                    "reason": what,
+                    "created": epoch(pod["metadata"].get("creationTimestamp")) or self.first_created,
+                    "detected": now,
+                    "image": (pod["spec"].get("containers") or [{}])[0].get("image", ""),
+                },
+            )
+
+    def run(self) -> None:
+        p = self.module.params
+        pending = list(self.deployments)
+        while True:
+            now = time.time()
+            for name in list(pending):
+                if self.look(name, now) and self.judge.bake_start is None:
+                    pending.remove(name)
+            if not pending and self.judge.bake_start is None:
+                self.judge.bake_start, pending = now, list(self.deployments)
+            baking = self.judge.bake_start is not None
+            if baking and self.analysis:
+                self.judge_canaries(now)
+            if baking and now - self.judge.bake_start >= p["bake_seconds"]:
+                missing = self.analysis.missing() if self.analysis else []
+                if not missing:
+                    if self.traffic:
+                        self.traffic.stopped.set()
+                    self.module.exit_json(
+                        changed=False, rollout_seconds=round(self.judge.bake_start - self.start, 1), **self.results(now)
+                    )
+                if now - self.judge.bake_start >= p["bake_seconds"] + int(p["analysis"]["evidence_seconds"]):
+                    self.fail(
+                        now,
+                        f"no verdict without evidence: Prometheus shows fewer than {p['analysis']['min_requests']} "
+                        f"requests served by {', '.join(missing)} {p['analysis']['evidence_seconds']} s after the "
+                        "canary's time (not scraped, or no traffic reached it)"
+                        + (f"; the last query failed: {self.sample_error}" if self.sample_error else ""),
+                    )
+            if not baking and now - self.start > p["timeout"]:
+                self.fail(now, f"rollout of {', '.join(pending)} not complete after {p['timeout']} s")
+            time.sleep(1)
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
@@ -248,53 +397,11 @@ def main() -> None:
             "ready_timeout": {"type": "int", "default": 40},
             "max_restarts": {"type": "int", "default": 1},
             "bake_seconds": {"type": "int", "default": 0},
+            "analysis": {"type": "dict"},
         },
         supports_check_mode=True,
     )
-    p = module.params
-    api = config.new_client_from_config(config_file=p["kubeconfig"], context=p["context"])
-    apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
-    ns = p["namespace"]
-    start = time.time()
-    judge = Judge(start, p["ready_timeout"], p["max_restarts"])
-    pending = list(p["deployments"])
-    while True:
-        now = time.time()
-        for name in list(pending):
-            dep = api.sanitize_for_serialization(apps.read_namespaced_deployment(name, ns))
-            selector = _selector(dep)
-            rss = api.sanitize_for_serialization(apps.list_namespaced_replica_set(ns, label_selector=selector).items)
-            pods = api.sanitize_for_serialization(core.list_namespaced_pod(ns, label_selector=selector).items)
-            done, bad = assess(dep, rss, pods, now=now, judge=judge)
-            if bad:
-                bad["logs"] = _last_logs(core, ns, bad["pod"])
-                bad["events"] = _probe_events(core, ns, bad["pod"])
-                likely = hint(bad["logs"])
-                module.fail_json(
-                    msg=f"{name}: new pod {bad['pod']} ({bad['image']}) is bad: {bad['reason']}"
-                    + (f"; likely cause: {likely}" if likely else ""),
-                    bad_pod=bad,
-                    elapsed=round(now - start, 1),
-                    finished_at=now,
-                )
-            if done and judge.bake_start is None:
-                pending.remove(name)
-        if not pending and judge.bake_start is None:
-            judge.bake_start, pending = now, list(p["deployments"])
-        if judge.bake_start is not None and now - judge.bake_start >= p["bake_seconds"]:
-            module.exit_json(
-                changed=False,
-                elapsed=round(now - start, 1),
-                rollout_seconds=round(judge.bake_start - start, 1),
-                finished_at=now,
-            )
-        if judge.bake_start is None and now - start > p["timeout"]:
-            module.fail_json(
-                msg=f"rollout of {', '.join(pending)} not complete after {p['timeout']} s",
-                elapsed=round(now - start, 1),
-                finished_at=now,
-            )
-        time.sleep(1)
+    Watch(module).run()
 
 
 if __name__ == "__main__":

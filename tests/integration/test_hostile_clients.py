@@ -100,3 +100,14 @@ def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
         answer = sock.recv(65536)
     service.process.wait(timeout=30)
     assert answer.startswith(b"HTTP/1.1 200")
+
+
+def test_a_keepalive_connection_is_closed_after_its_requests_so_callers_spread_over_new_pods(
+    product_api: Service,
+) -> None:
+    """A pooled connection stays on the pod it was opened to; gunicorn closes it after 20 requests."""
+    with requests.Session() as session:
+        answers = [session.get(f"{product_api.url}/health", timeout=5) for _ in range(45)]
+    closing = [number for number, answer in enumerate(answers, 1) if answer.headers.get("Connection") == "close"]
+    assert closing == [20, 40], closing
+    assert all(answer.ok for answer in answers)

@@ -160,3 +160,32 @@ def test_database_state_names_missing_roles_and_passwords_that_differ_from_the_v
     logins = [dict(zip(("owner", "password"), item, strict=True)) for item in vault.items()]
     state = platform.platform_database_state(rows, logins)
     assert state == {"roles": ["order_api", "postgres"], "databases": ["orders"], "stale": ["order_api", "product_api"]}
+
+
+def _deployment(name: str, image: str) -> dict[str, Any]:
+    labels = {"app.kubernetes.io/name": name}
+    return {
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "shop", "labels": labels},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": dict(labels)},
+            "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": [{"image": image}]}},
+        },
+    }
+
+
+def test_a_canary_is_made_only_of_a_running_deployment_whose_template_changes() -> None:
+    live = [_deployment("product-api", "v1"), _deployment("order-api", "v1")]
+    rendered = [_deployment("product-api", "v2"), _deployment("order-api", "v1"), _deployment("frontend", "v1")]
+    # The dry run's objects: what the apply would make (frontend does not run yet: no canary, it is new).
+    canaries = platform.platform_canaries(rendered, rendered, live)
+    assert [c["metadata"]["name"] for c in canaries] == ["product-api-canary"]
+    canary = canaries[0]
+    assert canary["spec"]["replicas"] == 1
+    assert canary["spec"]["template"]["spec"]["containers"][0]["image"] == "v2"
+    # The Service's labels (its share of the traffic), and its own track in the selector.
+    track = {"app.kubernetes.io/name": "product-api", "techcommerce.io/track": "canary"}
+    assert canary["spec"]["template"]["metadata"]["labels"] == track
+    assert canary["spec"]["selector"]["matchLabels"] == track
+    assert rendered[0]["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": "product-api"}

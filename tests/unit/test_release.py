@@ -22,6 +22,7 @@ def _load(name: str, path: Path) -> types.ModuleType:
 
 
 objects = _load("ansible.module_utils.k8s_objects", ROOT / "module_utils/k8s_objects.py")
+_load("ansible.module_utils.canary", ROOT / "module_utils/canary.py")
 rollout = _load("rollout_watch", ROOT / "library/rollout_watch.py")
 filters = _load("release_filters", ROLE / "filter_plugins/release.py")
 

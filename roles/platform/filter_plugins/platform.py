@@ -294,6 +294,40 @@ def platform_prune(live: list[Obj], rendered: list[Obj], workloads: list[Obj], k
     return prune
 
 
+CANARY_TRACK = {"techcommerce.io/track": "canary"}
+
+
+def platform_canaries(deployments: list[Obj], would_be: list[Obj], live: list[Obj]) -> list[Obj]:
+    """A one-pod `<name>-canary` Deployment of each running Deployment whose pod template the apply
+    would change (`would_be`: a server-side dry run's objects, defaults filled in as in `live`).
+    Its pod carries the Service's labels (a replica's share of the traffic); the track label in its
+    selector keeps the two Deployments' ReplicaSets apart."""
+    running = {o["metadata"]["name"]: o["spec"]["template"] for o in live if o["kind"] == "Deployment"}
+    changed = {
+        o["metadata"]["name"]
+        for o in would_be
+        if o["metadata"]["name"] in running and o["spec"]["template"] != running[o["metadata"]["name"]]
+    }
+    canaries = []
+    for deployment in deployments:
+        name = deployment["metadata"]["name"]
+        if name not in changed:
+            continue
+        # A plain copy: deep-copying Ansible's tagged values is slow.
+        canary = json.loads(json.dumps(deployment))
+        canary["metadata"] = {
+            "name": f"{name}-canary",
+            "namespace": deployment["metadata"]["namespace"],
+            "labels": {**deployment["metadata"].get("labels", {}), **CANARY_TRACK},
+        }
+        spec = canary["spec"]
+        spec["replicas"] = 1
+        spec["selector"]["matchLabels"].update(CANARY_TRACK)
+        spec["template"]["metadata"]["labels"].update(CANARY_TRACK)
+        canaries.append(canary)
+    return canaries
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -309,4 +343,5 @@ class FilterModule:
             "platform_prune": platform_prune,
             "platform_created": platform_created,
             "platform_recorded": platform_recorded,
+            "platform_canaries": platform_canaries,
         }

@@ -29,6 +29,8 @@ class GunicornSettings(BaseSettings):
     # Time in-flight requests get to finish after SIGTERM; keep it below the
     # pod's terminationGracePeriodSeconds.
     graceful_timeout: int = Field(default=20, ge=1, le=600)
+    # Requests one keep-alive connection serves before gunicorn answers `Connection: close`.
+    gunicorn_keepalive_requests: int = Field(default=20, ge=1, le=100_000)
     prometheus_multiproc_dir: Path | None = None
 
 
@@ -71,6 +73,16 @@ def on_starting(server: Any) -> None:
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True, exist_ok=True)
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    # Callers pool keep-alive connections, and a connection stays on the pod it was opened to:
+    # a new pod (a canary, a scale-up) got almost none of the other services' traffic. Closing
+    # a connection after some requests spreads callers over every ready pod (nginx's
+    # keepalive_requests). must_close makes gunicorn answer `Connection: close`, so no caller
+    # sends on a connection that is being closed.
+    if req.req_number >= _settings.gunicorn_keepalive_requests:
+        req.must_close = True
 
 
 def child_exit(server: Any, worker: Any) -> None:
