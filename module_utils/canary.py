@@ -107,8 +107,10 @@ class Prometheus:
 
 
 class Analysis:
-    """Samples every canary and its stable pods. The canary's counters start with its pod; the stable
-    pods' are counted from the first sample, so both cover the same moments of traffic."""
+    """Samples every canary and its stable pods. The canary's requests and 5xx count from its pod's
+    start; the stable pods' from their first sample, so both cover the same moments of traffic. Latency
+    is compared over requests after each pod's first sample: a new pod's first requests (connections
+    and pools being opened) are slower, and would count against a good version."""
 
     def __init__(
         self,
@@ -128,10 +130,9 @@ class Analysis:
         )
         names = "|".join(re.escape(name) for name in {*canaries, *canaries.values()})
         self.selector = f'namespace="{namespace}",pod=~"({names})-.*"'
-        self.first: dict[str, Sample] | None = None
+        self.seen: dict[str, Sample] = {}  # each pod's first sample
         self.slow: dict[str, int] = dict.fromkeys(canaries, 0)
         self.last: dict[str, dict[str, Any]] = {}
-        self.samples = 0
 
     def _by_pod(self) -> dict[str, Sample]:
         pods: dict[str, Sample] = {}
@@ -157,11 +158,10 @@ class Analysis:
     def sample(self) -> tuple[str, str] | None:
         """One round of queries; the canary worse than its stable pods and why, or None."""
         pods = self._by_pod()
-        if self.first is None:
-            self.first = pods
-        self.samples += 1
+        for pod, sample in pods.items():
+            self.seen.setdefault(pod, sample)
         for canary, stable in self.canaries.items():
-            new, old = self._of(canary, pods, None), self._of(stable, pods, self.first)
+            new, old = self._of(canary, pods, None), self._of(stable, pods, self.seen)
             self.last[canary] = {"canary": new.report(), "stable": old.report()}
             if new.requests >= self.min_requests and new.error_ratio > old.error_ratio + self.max_error_ratio:
                 return canary, (
@@ -169,13 +169,14 @@ class Analysis:
                     f"{new.requests:.0f} requests, stable pods {old.error_ratio:.1%} of {old.requests:.0f} "
                     f"(at most {self.max_error_ratio:.1%} more)"
                 )
-            new_p95, old_p95 = new.p95, old.p95
+            warm = self._of(canary, pods, self.seen)
+            new_p95, old_p95 = warm.p95, old.p95
             bound = max((old_p95 or 0.0) * self.max_latency_ratio, LATENCY_FLOOR_SECONDS)
-            judged = new.requests >= self.min_requests * LATENCY_REQUESTS_FACTOR and old_p95 is not None
+            judged = warm.requests >= self.min_requests * LATENCY_REQUESTS_FACTOR and old_p95 is not None
             self.slow[canary] = self.slow[canary] + 1 if judged and new_p95 is not None and new_p95 > bound else 0
             if self.slow[canary] >= SLOW_SAMPLES:
                 return canary, (
-                    f"the canary is slower than the stable pods: {new.describe()}, stable pods "
+                    f"the canary is slower than the stable pods: {warm.describe()}, stable pods "
                     f"{old.describe()} (at most {self.max_latency_ratio}x and {LATENCY_FLOOR_SECONDS * 1000:.0f} ms), "
                     f"{SLOW_SAMPLES} samples in a row"
                 )

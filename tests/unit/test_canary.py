@@ -80,13 +80,16 @@ def test_the_stable_pods_count_from_the_first_sample_and_a_canary_as_bad_as_them
     assert judge.missing() == []
 
 
-def test_a_slower_canary_is_worse_after_three_samples_in_a_row() -> None:
+def test_a_slower_canary_is_worse_after_three_samples_in_a_row_and_its_first_requests_do_not_count() -> None:
     stub = Stub()
     stub.serve("product-api-7d9f8-abcde", 0)
+    stub.serve("product-api-canary-5c6b7-fghij", 60, shape=SLOW)  # warming up before its first sample
     judge = analysis(stub)
     judge.sample()
     stub.serve("product-api-7d9f8-abcde", 500)
-    stub.serve("product-api-canary-5c6b7-fghij", 60, shape=SLOW)
+    stub.serve("product-api-canary-5c6b7-fghij", 90, shape=SLOW)
+    assert judge.sample() is None, "30 requests since its first sample: not enough to judge its latency"
+    stub.serve("product-api-canary-5c6b7-fghij", 120, shape=SLOW)
     assert judge.sample() is None
     assert judge.sample() is None
     worse = judge.sample()
