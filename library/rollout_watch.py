@@ -36,6 +36,11 @@ options:
   ready_timeout: {description: Seconds a new pod may take from start to ready., type: int, default: 40}
   max_restarts: {description: Container restarts of a new pod tolerated before it counts as bad., type: int, default: 1}
   bake_seconds: {description: Seconds to watch the new pods once the rollouts are complete., type: int, default: 0}
+  since:
+    description: >-
+      Epoch seconds of the apply the watch follows; new pods created since then count for I(first_created)
+      (default the watch's start).
+    type: float
   analysis:
     description: >-
       Canary analysis during the bake: prometheus_namespace, prometheus_service (name:port), canaries (each watched
@@ -268,6 +273,7 @@ class Watch:
         self.ns, self.deployments = p["namespace"], list(p["deployments"])
         self.start = time.time()
         self.judge = Judge(self.start, p["ready_timeout"], p["max_restarts"])
+        self.since = p["since"] or self.start
         self.first_created = 0.0
         self.new: dict[str, list[Obj]] = {}  # each Deployment's new pods at the last look
         self.sample_error = ""
@@ -313,7 +319,8 @@ class Watch:
         self.new[name] = new_pods(dep, rss, pods)
         for pod in self.new[name]:
             created = epoch(pod["metadata"].get("creationTimestamp")) or now
-            if created >= self.start - 1 and not (0 < self.first_created <= created):
+            # creationTimestamp has whole seconds.
+            if created >= self.since - 1 and not (0 < self.first_created <= created):
                 self.first_created = created
         if bad:
             bad["logs"] = _last_logs(self.core, self.ns, bad["pod"])
@@ -398,6 +405,7 @@ def main() -> None:
             "max_restarts": {"type": "int", "default": 1},
             "bake_seconds": {"type": "int", "default": 0},
             "analysis": {"type": "dict"},
+            "since": {"type": "float"},
         },
         supports_check_mode=True,
     )

@@ -102,8 +102,10 @@ class Prometheus:
         )
         response = self.api.call_api(method, url, header_params=headers, _request_timeout=5)
         response.read()
-        result = json.loads(response.data)["data"]["result"]
-        return [(series["metric"], float(series["value"][1])) for series in result]
+        answer = json.loads(response.data)
+        if answer.get("status") != "success":
+            raise ValueError(f"Prometheus refused {query!r}: {answer.get('error', answer)}")
+        return [(series["metric"], float(series["value"][1])) for series in answer["data"]["result"]]
 
 
 class Analysis:
@@ -128,7 +130,8 @@ class Analysis:
             max_latency_ratio,
             min_requests,
         )
-        names = "|".join(re.escape(name) for name in {*canaries, *canaries.values()})
+        # Deployment names are DNS labels: nothing in them needs quoting in PromQL or a regex.
+        names = "|".join(sorted({*canaries, *canaries.values()}))
         self.selector = f'namespace="{namespace}",pod=~"({names})-.*"'
         self.seen: dict[str, Sample] = {}  # each pod's first sample
         self.slow: dict[str, int] = dict.fromkeys(canaries, 0)

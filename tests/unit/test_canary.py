@@ -31,6 +31,7 @@ class Stub:
         self.pods[pod] = (requests, errors, {le: share * requests for le, share in shape.items()})
 
     def vector(self, query: str) -> list[tuple[dict[str, str], float]]:
+        assert "\\" not in query, f"PromQL strings take no regex escapes such as \\-: {query}"
         if "_bucket" in query:
             return [({"pod": p, "le": str(le)}, n) for p, (_, _, b) in self.pods.items() for le, n in b.items()]
         index = 1 if "5.." in query else 0
