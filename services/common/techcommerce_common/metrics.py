@@ -10,6 +10,8 @@ from prometheus_flask_exporter import PrometheusMetrics
 from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
 
 _Children = tuple[Histogram, Counter]
+_ZEROED_METHODS = ("GET", "POST")
+_ZEROED_STATUSES = (500, 502, 503, 504)
 
 
 class RequestMetrics:
@@ -38,6 +40,12 @@ class RequestMetrics:
             registry=registry,
         )
         self._children: dict[tuple[str, str | None, int], _Children] = {}
+        # The server-error series exist at 0 from the start (Prometheus' advice: initialise your
+        # metrics). A series born with its first 500 has no earlier sample, so rate() and increase()
+        # miss that error: the release's and the alerts' 5xx shares would not see a pod's first errors.
+        for method in _ZEROED_METHODS:
+            for status in _ZEROED_STATUSES:
+                self._total.labels(method, status, service)
 
     def observe(self, method: str, endpoint: str | None, status: int, seconds: float) -> None:
         key = (method, endpoint, status)

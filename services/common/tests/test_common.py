@@ -109,6 +109,13 @@ def test_metrics_are_grouped_by_endpoint_not_path() -> None:
     assert 'service="demo"' in series[0]
 
 
+def test_server_error_series_exist_at_zero_before_the_first_error() -> None:
+    """A series born with its first 500 is invisible to rate() and increase() until its second."""
+    metrics = make_app().test_client().get("/metrics").get_data(as_text=True)
+    for status in ("500", "502", "503", "504"):
+        assert f'flask_http_request_total{{method="GET",service="demo",status="{status}"}} 0.0' in metrics
+
+
 def test_upstream_retries_a_bounded_number_of_times(serve: Callable[[Flask], str]) -> None:
     calls = []
     flaky = Flask("flaky")
