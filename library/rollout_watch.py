@@ -290,7 +290,7 @@ class Watch:
                 max_latency_ratio=float(spec["max_latency_ratio"]),
                 min_requests=int(spec["min_requests"]),
             )
-            if spec.get("traffic_urls"):
+            if spec.get("traffic_urls") and float(spec["traffic_rate"]) > 0:
                 self.traffic = Traffic(spec["traffic_urls"], float(spec["traffic_rate"]))
                 self.traffic.start()
 
