@@ -5,6 +5,7 @@ The 500 comes from a Flask hook, so the service's own metrics count it as client
 import itertools
 
 from flask import abort, request
+
 from product_api.wsgi import app
 
 _catalog_reads = itertools.count()
