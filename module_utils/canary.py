@@ -124,12 +124,10 @@ class Analysis:
         max_latency_ratio: float,
         min_requests: int,
     ) -> None:
-        self.prometheus, self.namespace, self.canaries = prometheus, namespace, canaries
-        self.max_error_ratio, self.max_latency_ratio, self.min_requests = (
-            max_error_ratio,
-            max_latency_ratio,
-            min_requests,
-        )
+        self.prometheus, self.canaries = prometheus, canaries
+        self.max_error_ratio = max_error_ratio
+        self.max_latency_ratio = max_latency_ratio
+        self.min_requests = min_requests
         # Deployment names are DNS labels: nothing in them needs quoting in PromQL or a regex.
         names = "|".join(sorted({*canaries, *canaries.values()}))
         self.selector = f'namespace="{namespace}",pod=~"({names})-.*"'
