@@ -20,8 +20,12 @@ SCAN_STAMP := $(SCAN_VENV)/.stamp-$(shell cat requirements-scan.txt constraints-
 ACTIONLINT_VERSION := v1.7.12
 ACTIONLINT := $(HOME)/.cache/techcommerce/tools/actionlint-$(ACTIONLINT_VERSION)
 export ACTIONLINT
+# Sloth generates the SLO rules (roles/prometheus/files/slo.rules.yml) from the SLO spec; a test checks they match.
+SLOTH_VERSION := v0.16.0
+SLOTH := $(HOME)/.cache/techcommerce/tools/sloth-$(SLOTH_VERSION)
+export SLOTH
 
-.PHONY: help up secrets test lint scan audit images deploy verify venv constraints benchmark dev clean
+.PHONY: help up secrets test lint scan audit images deploy verify venv constraints benchmark dev clean slos
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -32,7 +36,7 @@ up: secrets  ## Deploy everything: ansible-playbook site.yml -i $(INVENTORY)
 secrets: $(VENV_STAMP)  ## Check the environment's vault file (local: generate it when missing)
 	$(VENV)/bin/ansible-playbook playbooks/secrets.yml -i $(INVENTORY)
 
-test: $(VENV_STAMP) $(SCAN_STAMP) $(ACTIONLINT)  ## Run every check and test (starts a local PostgreSQL when missing)
+test: $(VENV_STAMP) $(SCAN_STAMP) $(ACTIONLINT) $(SLOTH)  ## Run every check and test (starts a local PostgreSQL when missing)
 	scripts/test.sh
 
 lint: $(VENV_STAMP) $(ACTIONLINT)  ## Linters only: ruff, yamllint, ansible-lint, actionlint, zizmor
@@ -79,8 +83,15 @@ $(SCAN_STAMP): requirements-scan.txt constraints-scan.txt
 	rm -f $(SCAN_VENV)/.stamp-* && touch $@
 
 $(ACTIONLINT):
-	PATH="/usr/local/go/bin:$$PATH" roles/local_cluster/files/build-go-tool.sh \
+	PATH="/usr/local/go/bin:$$PATH" roles/go_build/files/build-go-tool.sh \
 	  github.com/rhysd/actionlint/cmd/actionlint $(ACTIONLINT_VERSION) $@
+
+$(SLOTH):
+	PATH="/usr/local/go/bin:$$PATH" roles/go_build/files/build-go-tool.sh \
+	  github.com/slok/sloth/cmd/sloth $(SLOTH_VERSION) $@ "-X github.com/slok/sloth/internal/info.Version=$(SLOTH_VERSION)"
+
+slos: $(SLOTH)  ## Regenerate the SLO rules from roles/prometheus/files/slos.yml (Sloth)
+	$(SLOTH) generate --input roles/prometheus/files/slos.yml --out roles/prometheus/files/slo.rules.yml
 
 constraints: $(VENV_STAMP) $(SCAN_STAMP)  ## Re-pin constraints.txt and constraints-scan.txt from the installed venvs
 	{ echo '# Full resolved set for requirements.txt (regenerate: make constraints).'; \

@@ -38,8 +38,8 @@ if [ "$mode" = all ]; then
   "$bin/ansible-playbook" playbooks/secrets.yml -i inventories/local
 fi
 
-stage "promtool and amtool (Debian's prometheus packages) for the alert rules and the scan's rendering"
-# The prometheus role's own install step (policy-rc.d keeps the packages' daemons from starting).
+stage "promtool and amtool (built from the Prometheus and Alertmanager modules) for the alert rules and the scan's rendering"
+# The prometheus role's own install step (roles/go_build; cached by version).
 "$bin/ansible" localhost -c local -i localhost, -e "ansible_python_interpreter=$PWD/$bin/python" \
   -m ansible.builtin.include_role -a "name=prometheus tasks_from=tools"
 

@@ -18,7 +18,7 @@ def build(tmp_path: Path, script: str) -> tuple[str, int]:
     creates = tmp_path / "out"
     command = f"bash -c {json.dumps(script + f'; touch {creates}')}"
     build = {"name": "stand-in", "cmd": command, "log": str(tmp_path / "build.log"), "creates": str(creates)}
-    extra.write_text(json.dumps({"build": build, "_local_cluster_build_heartbeat": 1}))
+    extra.write_text(json.dumps({"build": build, "go_build_heartbeat": 1}))
     run = playbook(PLAYBOOK, "-e", f"@{extra}")
     return run.output, run.rc
 

@@ -84,7 +84,7 @@ def test_every_query_parses(dashboards: dict[str, dict[str, Any]], tmp_path: Pat
     """promtool parses PromQL offline when it is a rule; the live values are checked by molecule's verify."""
     promtool = shutil.which("promtool")
     if promtool is None:
-        pytest.fail("promtool is missing: install Debian's prometheus package (scripts/test.sh does)")
+        pytest.fail("promtool is missing: the prometheus role builds it (scripts/test.sh runs that step)")
     exprs = [t["expr"] for p in panels(dashboards) for t in p["targets"]]
     rules = {
         "groups": [{"name": "dashboards", "rules": [{"record": f"panel:q{i}", "expr": e} for i, e in enumerate(exprs)]}]

@@ -175,6 +175,45 @@ def resources(ns: str, uid: str, autoscaled: bool) -> dict[str, Any]:
     return dashboard("techcommerce-resources", "TechCommerce: resources and autoscaling", panels)
 
 
+def slos(ns: str, uid: str) -> dict[str, Any]:
+    """The SLOs of roles/prometheus/files/slos.yml, from the recording rules Sloth generates for them."""
+    sel = f'namespace="{ns}", sloth_service="techcommerce"'
+    firing = f'ALERTS{{alertstate="firing", {sel}}}'
+    return dashboard(
+        "techcommerce-slos",
+        "TechCommerce: SLOs and error budgets",
+        [
+            panel(
+                "Error budget remaining (30 days)",
+                "percentunit",
+                [(f"slo:period_error_budget_remaining:ratio{{{sel}}}", "{{sloth_slo}}")],
+                uid,
+            ),
+            panel(
+                "SLI: good share over 30 days, against the objective",
+                "percentunit",
+                [
+                    (f"1 - slo:sli_error:ratio_rate30d{{{sel}}}", "{{sloth_slo}}"),
+                    ('slo:objective:ratio{sloth_service="techcommerce"}', "{{sloth_slo}} objective"),
+                ],
+                uid,
+            ),
+            panel(
+                "Burn rate now (5 min; 1 = the budget lasts the 30 days)",
+                "short",
+                [(f"slo:current_burn_rate:ratio{{{sel}}}", "{{sloth_slo}}")],
+                uid,
+            ),
+            panel(
+                "Burn-rate alerts firing",
+                "short",
+                [(f"count by (alertname, severity) ({firing}) or vector(0)", "{{alertname}} {{severity}}")],
+                uid,
+            ),
+        ],
+    )
+
+
 def grafana_dashboards(
     services: list[dict[str, Any]], namespace: str, datasource_uid: str, orders_service: str, orders_endpoint: str
 ) -> dict[str, dict[str, Any]]:
@@ -186,6 +225,7 @@ def grafana_dashboards(
     boards = [overview(namespace, datasource_uid, orders)]
     boards += [red(name, namespace, datasource_uid) for name in names]
     boards.append(resources(namespace, datasource_uid, any("hpa" in service for service in services)))
+    boards.append(slos(namespace, datasource_uid))
     return {f"{board['uid']}.json": board for board in boards}
 
 

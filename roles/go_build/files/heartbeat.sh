@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One heartbeat of a background build (tasks/build.yml): waits up to SECONDS for the Ansible async job to end, then
+# One heartbeat of a background build (roles/go_build): waits up to SECONDS for the Ansible async job to end, then
 # prints the time since the build started and its latest step (a "==>" line of its log), or "finished".
 # usage: heartbeat.sh RESULTS_FILE LOG SECONDS
 set -u

@@ -1,18 +1,13 @@
-"""Kubernetes discovery and object state for Prometheus, run beside it in its pod.
+"""A stand-in for kube-state-metrics on the local provider, run beside Prometheus in its pod.
 
-Debian's Prometheus (the only one this project can build an image from) is compiled without Kubernetes
-service discovery, and kube-state-metrics is not served by the Go module proxy. This sidecar does both
-jobs for the platform:
-
-- discovery: every DISCOVERY_INTERVAL seconds it lists the pods (LABEL_SELECTOR, in NAMESPACES) and the
-  nodes, and writes Prometheus file_sd target files into DISCOVERY_DIR: the running pods' containers
-  with a port named PORT_NAME (labels namespace, pod, service), and each node's cAdvisor through the
-  API server's node proxy;
-- object state: on /metrics, the few kube-state-metrics series the alert rules and dashboards need,
-  under kube-state-metrics' own names and labels, so the same rules work on a cluster running the real one.
+Why it exists: kube-state-metrics cannot be had on this kind of host (no container registry, and the Go
+module proxy refuses k8s.io/kube-state-metrics/v2). Every other provider runs the real one
+(prometheus_kube_state_metrics_standin: false). On /metrics it serves the few kube-state-metrics series the
+alert rules and dashboards read, under kube-state-metrics' own names and labels, so the same rules work on both.
+Discovery is Prometheus's own (kubernetes_sd_configs).
 
 Standard library only, so it runs on the plain Python base image. An API error fails the scrape (the
-target-down alert reports it) and leaves the last target files in place.
+target-down alert reports it).
 """
 
 from __future__ import annotations
@@ -22,8 +17,6 @@ import os
 import signal
 import ssl
 import sys
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,10 +69,8 @@ def api_list(group: str, resource: str) -> list[dict]:
     return items
 
 
-def api_get(path: str, selector: str | None = None) -> list[dict]:
-    query = urllib.parse.urlencode(
-        {"labelSelector": os.environ.get("LABEL_SELECTOR", "") if selector is None else selector}
-    )
+def api_get(path: str) -> list[dict]:
+    query = urllib.parse.urlencode({"labelSelector": os.environ.get("LABEL_SELECTOR", "")})
     host = os.environ["KUBERNETES_SERVICE_HOST"]
     port = os.environ["KUBERNETES_SERVICE_PORT"]
     # The token is read per call: the kubelet rotates it.
@@ -128,53 +119,6 @@ def pods() -> Iterator[Sample]:
                     yield f"kube_pod_container_resource_{kind}", labels, quantity(value)
 
 
-def pod_targets() -> list[dict]:
-    port_name = os.environ.get("PORT_NAME", "http")
-    groups = []
-    for p in api_list("api/v1", "pods"):
-        # A leaving pod is no target: a service scaled to zero shows as down at once.
-        status = p["status"]
-        if status.get("phase") != "Running" or not status.get("podIP") or p["metadata"].get("deletionTimestamp"):
-            continue
-        labels = {
-            "namespace": p["metadata"]["namespace"],
-            "pod": p["metadata"]["name"],
-            "service": p["metadata"].get("labels", {}).get("app.kubernetes.io/name", ""),
-        }
-        for c in p["spec"]["containers"]:
-            for port in c.get("ports", []):
-                if port.get("name") == port_name:
-                    groups.append({"targets": [f"{status['podIP']}:{port['containerPort']}"], "labels": labels})
-    return groups
-
-
-def node_targets() -> list[dict]:
-    return [
-        {
-            "targets": ["kubernetes.default.svc:443"],
-            "labels": {"node": name, "__metrics_path__": f"/api/v1/nodes/{name}/proxy/metrics/cadvisor"},
-        }
-        for name in (n["metadata"]["name"] for n in api_get("/api/v1/nodes", selector=""))
-    ]
-
-
-def write_targets(directory: Path, name: str, groups: list[dict]) -> None:
-    """Replace the file at once (rename), so Prometheus never reads half of it."""
-    partial = directory / f".{name}.tmp"
-    partial.write_text(json.dumps(groups, indent=1, sort_keys=True))
-    partial.replace(directory / name)
-
-
-def discover_forever(directory: Path, interval: float) -> None:
-    while True:
-        try:
-            write_targets(directory, "platform.json", pod_targets())
-            write_targets(directory, "kubelet.json", node_targets())
-        except OSError as error:
-            print(f"discovery failed, keeping the last targets: {error}", file=sys.stderr, flush=True)
-        time.sleep(interval)
-
-
 def exposition(samples: list[Sample]) -> str:
     lines = []
     for name in dict.fromkeys(name for name, _, _ in samples):
@@ -213,7 +157,4 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     # PID 1 ignores SIGTERM unless it handles it: without this the pod would wait out its grace period.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    directory = Path(os.environ.get("DISCOVERY_DIR", "/discovery"))
-    interval = float(os.environ.get("DISCOVERY_INTERVAL", "10"))
-    threading.Thread(target=discover_forever, args=(directory, interval), daemon=True).start()
     ThreadingHTTPServer(("", int(os.environ.get("PORT", "8080"))), Handler).serve_forever()

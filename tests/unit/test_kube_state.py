@@ -1,4 +1,4 @@
-"""The discovery sidecar's pure parts: Kubernetes quantities, and an exposition promtool accepts."""
+"""The kube-state-metrics stand-in's pure parts: Kubernetes quantities, and an exposition promtool accepts."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from types import ModuleType
 
 import pytest
 
-SOURCE = Path(__file__).resolve().parents[2] / "roles/prometheus/files/kube_sd.py"
+SOURCE = Path(__file__).resolve().parents[2] / "roles/prometheus/files/kube_state.py"
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kube_sd", SOURCE)
+    spec = importlib.util.spec_from_file_location("kube_state", SOURCE)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -32,7 +32,7 @@ def test_quantities(text: str, value: float) -> None:
 def test_exposition_passes_promtool() -> None:
     promtool = shutil.which("promtool")
     if promtool is None:
-        pytest.fail("promtool is missing: install Debian's prometheus package (scripts/test.sh does)")
+        pytest.fail("promtool is missing: the prometheus role builds it (scripts/test.sh runs that step)")
     text = load().exposition(
         [
             ("kube_deployment_spec_replicas", {"namespace": "shop", "deployment": "frontend"}, 2),
