@@ -26,7 +26,16 @@ DEBIAN = "/usr/bin/prometheus"
 def targets() -> list[str]:
     pods = json.loads(
         subprocess.run(
-            ["kubectl", "get", "pods", "-A", "-l", "app.kubernetes.io/part-of=techcommerce", "-o", "json"],
+            [
+                str(Path(sys.executable).parent / "kubectl"),
+                "get",
+                "pods",
+                "-A",
+                "-l",
+                "app.kubernetes.io/part-of=techcommerce",
+                "-o",
+                "json",
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -38,6 +38,11 @@ def test_the_shipped_list_passes() -> None:
     assert problems(GOOD) == []
 
 
+def test_an_entry_may_run_another_entrys_image() -> None:
+    copy = {key: value for key, value in GOOD[0].items() if key != "database"}
+    assert problems([*GOOD, {**copy, "name": "catalog-search", "image": GOOD[0]["name"]}]) == []
+
+
 @pytest.mark.parametrize(
     ("services", "expected"),
     [
@@ -57,6 +62,14 @@ def test_the_shipped_list_passes() -> None:
         (changed("order-api", replicas="2"), "platform_services[order-api].replicas: '2' is not a whole number"),
         ([*GOOD, {"name": "Payments_API"}], "name 'Payments_API' is not a DNS label"),
         ([*GOOD, GOOD[0]], "name 'product-api' is listed more than once"),
+        (
+            [*GOOD, {**GOOD[0], "name": "copy", "image": "search"}],
+            "platform_services[copy].image: 'search' is not a service with an image of its own",
+        ),
+        (
+            [*GOOD, {**GOOD[0], "name": "copy", "image": "frontend"}, {**GOOD[0], "name": "copy2", "image": "copy"}],
+            "platform_services[copy2].image: 'copy' is not a service with an image of its own",
+        ),
     ],
 )
 def test_each_bad_value_is_named_with_its_entry_and_field(services: list[dict[str, Any]], expected: str) -> None:

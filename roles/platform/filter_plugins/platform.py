@@ -123,8 +123,15 @@ def platform_problems(services: list[Obj], namespace: Any) -> list[str]:
     problems += [f"platform_services: expose.node_port {p!r} is taken by two entries" for p in _duplicates(node_ports)]
     databases = [s["database"] for s in services if "database" in s]
     problems += [f"platform_services: database {d!r} is named by two entries" for d in _duplicates(databases)]
+    # An entry may run another's image; that one must build its own (services/<name>).
+    built = [s["name"] for s in services if "image" not in s]
     for service in services:
         problems += _entry_problems(service, names)
+        if "image" in service and service["image"] not in built:
+            problems.append(
+                f"platform_services[{service['name']}].image: {service['image']!r} is not a service with an image of"
+                f" its own (those: {', '.join(built)})"
+            )
     return problems
 
 
