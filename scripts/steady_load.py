@@ -98,11 +98,27 @@ class Load:
         }
 
 
+def read_page(url: str, page: int, patience: float = 30.0) -> dict:
+    """One page of the stored orders. A failed read is tried again for up to `patience` seconds: this checks
+    what was stored, right after a disruption the load has already counted."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            response = requests.get(f"{url.rstrip('/')}/orders", params={"page": page, "per_page": 100}, timeout=10)
+            response.raise_for_status()
+            return response.json()
+        except requests.RequestException as exc:
+            if time.monotonic() > deadline:
+                raise
+            print(f"reading the orders' page {page} failed ({exc}); trying again", file=sys.stderr)
+            time.sleep(1)
+
+
 def stored_order_ids(url: str) -> set[int]:
     ids: set[int] = set()
     page = 1
     while True:
-        body = requests.get(f"{url.rstrip('/')}/orders", params={"page": page, "per_page": 100}, timeout=30).json()
+        body = read_page(url, page)
         ids |= {o["id"] for o in body["items"]}
         if page * 100 >= body["total"]:
             return ids

@@ -54,7 +54,7 @@ stage "pytest: services (SQLite and PostgreSQL), integration (gunicorn), fuzz (O
 # The molecule scenarios run on this host for real, in this order: the local cluster is built
 # (or found running) first and stays up for the scenarios after it.
 logs=$(mktemp -d)
-for scenario in local_cluster existing_cluster images platform monitoring safe_path release; do
+for scenario in local_cluster existing_cluster images platform monitoring safe_path release nodes; do
   stage "molecule: $scenario (converge, idempotence, verify on the real cluster)"
   if ! "$bin/molecule" test -s "$scenario" 2>&1 | tee "$logs/$scenario.log"; then
     step "molecule: $scenario failed; its failed tasks:"

@@ -93,3 +93,26 @@ def test_a_database_without_a_password_in_the_vault_stops_before_any_change(tmp_
     output = refused(tmp_path, {"vault_database_passwords": {"products": "p" * 32}})
     assert "lacks passwords" in output and "'orders'" in output, output[-3000:]
     assert "p" * 32 not in output
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            {"platform_node_loss_toleration_seconds": -5},
+            "platform_node_loss_toleration_seconds must be 0 or more seconds (got -5)",
+        ),
+        (
+            {"platform_spread_topology_key": "zone name!"},
+            'platform_spread_topology_key a node label key (got "zone name!")',
+        ),
+        (
+            {"platform_database_node_selector": "first-node"},
+            "argument 'platform_database_node_selector' is of type str and we were unable to convert to dict",
+        ),
+    ],
+    ids=["negative-toleration", "bad-label-key", "selector-not-a-mapping"],
+)
+def test_a_bad_node_placement_setting_stops_before_any_change(tmp_path: Path, settings: dict, expected: str) -> None:
+    output = refused(tmp_path, settings)
+    assert expected in output, output[-3000:]
