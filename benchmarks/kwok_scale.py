@@ -15,7 +15,8 @@ wholly unhealthy zone as a possible partition (--unhealthy-zone-threshold) and, 
 --large-cluster-size-threshold nodes, evicts nothing. The API server's and etcd's resident memory are read after
 each step.
 
-usage: python benchmarks/kwok_scale.py [COUNTS]   e.g. 10,100,500 (the default); needs the local cluster (make up)
+usage: PATH=/usr/local/go/bin:$PATH .venv/bin/python benchmarks/kwok_scale.py [COUNTS]
+  COUNTS e.g. 10,100,500 (the default); needs the local cluster (make up) and Go to build kwok the first time
 """
 
 from __future__ import annotations
@@ -233,6 +234,7 @@ def main() -> None:
     core, apps = client.CoreV1Api(), client.AppsV1Api()
     api_base, etcd_base = memory()
     rows = []
+    LOG.parent.mkdir(parents=True, exist_ok=True)
     with LOG.open("w") as log:
         controller = subprocess.Popen(
             [
